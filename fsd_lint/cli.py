@@ -1,0 +1,291 @@
+"""The command line: ``fsd-lint check|rule|rules``. Exit codes: 0 clean, 1 violations, 2 error.
+
+This module only wires options to the runner and the reporters. Every failure that is not a
+finding (a bad config, a bad option, an internal bug) exits 2 with a message, never 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from fsd_lint import __version__
+from fsd_lint.diagnostics import Diagnostic, Severity
+from fsd_lint.engine import ProjectRun, RunOptions, display_path
+from fsd_lint.extraction import InternalError
+from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
+from fsd_lint.reporters.text import summary
+from fsd_lint.rules import docs
+from fsd_lint.rules.registry import RULES, lookup
+from fsd_lint.runner import Outcome, run
+from fsd_lint.selection import Overrides
+from fsd_lint.settings import ConfigError
+
+
+def use_color(choice: str) -> bool:
+    """--color wins; then NO_COLOR (non-empty), then FORCE_COLOR, then "is it a terminal"."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def split_selectors(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="fsd-lint")
+def cli() -> None:
+    """fsd-lint: enforce Feature-Sliced Design on Python codebases."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="full",
+              envvar="FSD_LINT_OUTPUT_FORMAT", show_default=True,
+              help="How to print diagnostics.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Rules to enable (codes, prefixes, names, ALL), comma-separated; "
+                   "replaces the config's select.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules to disable.")
+@click.option("--extend-select", multiple=True, metavar="RULES",
+              help="Rules to enable on top of the selection.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
+                                                         exists=True),
+              help="Use this config file for every path.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
+@click.option("--warnings-as-errors", is_flag=True, help="Fail on warnings too.")
+@click.option("--statistics", is_flag=True, help="Print how many diagnostics each rule found.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="Read the source from stdin, as the file at this path.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclusions to files passed explicitly too.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: all cores).")
+@click.option("--report-unused-noqa", is_flag=True,
+              help="Report suppression comments that suppress nothing (FSD900).")
+@click.option("--show-files", is_flag=True, help="List the files that would be checked.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the output (honours NO_COLOR and FORCE_COLOR).")
+def check(
+    paths: tuple[Path, ...], output_format: str, select: tuple[str, ...],
+    ignore: tuple[str, ...], extend_select: tuple[str, ...], config_file: Path | None,
+    isolated: bool, exit_zero: bool, warnings_as_errors: bool, statistics: bool,
+    stdin_filename: Path | None, force_exclude: bool, jobs: int | None,
+    report_unused_noqa: bool, show_files: bool, show_settings: bool, quiet: bool, color: str,
+) -> None:
+    """Check PATHS (default: the current directory)."""
+    stdin = None
+    if stdin_filename is not None:
+        stdin_path = stdin_filename.resolve()
+        stdin = (stdin_path, sys.stdin.buffer.read())
+        paths = tuple(p for p in paths if str(p) != "-") or (stdin_filename,)
+    targets = [path.resolve() for path in (paths or (Path("."),))]
+    missing = [str(p) for p in targets if not p.exists() and (stdin is None or p != stdin[0])]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    options = RunOptions(
+        overrides=Overrides(
+            select=split_selectors(select) if select else None,
+            ignore=split_selectors(ignore),
+            extend_select=split_selectors(extend_select),
+            also_enable=("FSD900",) if report_unused_noqa else (),
+        ),
+        jobs=jobs or os.cpu_count() or 1,
+        force_exclude=force_exclude,
+        stdin=stdin,
+    )
+    outcome = run(targets, options, config=config_file, isolated=isolated)
+    colored = use_color(color)
+    if show_settings:
+        click.echo(describe_settings(outcome.runs))
+        return
+    if show_files:
+        for project_run in outcome.runs:
+            for path in project_run.checked_files:
+                click.echo(display_path(path))
+        return
+    report(outcome, output_format, colored, quiet, statistics, stdin)
+    errors = [d for d in outcome.diagnostics
+              if d.severity is Severity.ERROR or warnings_as_errors]
+    sys.exit(1 if errors and not exit_zero else 0)
+
+
+def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,
+           statistics: bool, stdin: tuple[Path, bytes] | None) -> None:
+    stdin_display = display_path(stdin[0]) if stdin else None
+
+    def source(path: str) -> str | None:
+        if stdin is not None and path == stdin_display:
+            return stdin[1].decode("utf-8", errors="replace")
+        try:
+            return Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    diagnostics = outcome.diagnostics
+    if statistics:
+        click.echo(render_statistics(diagnostics, output_format), nl=False)
+    else:
+        click.echo(FORMATS[output_format](diagnostics, ReportContext(colored, source)),
+                   nl=False, color=colored)
+    for project_run in outcome.runs:
+        for path in project_run.outside_roots:
+            click.echo(f"warning: {display_path(path)} lies outside every FSD root; "
+                       f"not checked", err=True)
+    if not any(project_run.model.roots for project_run in outcome.runs):
+        click.echo(no_root_note(outcome.runs), err=True)
+    elif output_format in HUMAN_FORMATS and not quiet:
+        click.echo(summary(diagnostics, colored), color=colored)
+        click.echo(roots_note(outcome.runs))
+
+
+def render_statistics(diagnostics: list[Diagnostic], output_format: str) -> str:
+    counts: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        counts.setdefault(diagnostic.code, []).append(diagnostic)
+    rows = sorted(counts.items(), key=lambda item: (-len(item[1]), item[0]))
+    if output_format in ("json", "json-lines"):
+        import json
+
+        data = [{"code": code, "name": items[0].rule, "count": len(items),
+                 "fixable": any(d.fix for d in items)} for code, items in rows]
+        return json.dumps(data, indent=2) + "\n"
+    width = max((len(str(len(items))) for _, items in rows), default=1)
+    return "".join(
+        f"{len(items):>{width}}  {code}  {'[*]' if any(d.fix for d in items) else '   '} "
+        f"{items[0].rule}\n"
+        for code, items in rows
+    )
+
+
+def roots_note(runs: list[ProjectRun]) -> str:
+    lines = []
+    for project_run in runs:
+        for root in project_run.model.roots:
+            where = display_path(root.path)
+            if root.configured:
+                lines.append(f"Checked FSD root {where} (configured).")
+            else:
+                relative = root.path.relative_to(project_run.settings.project_dir).as_posix()
+                lines.append(
+                    f"Checked FSD root {where} (detected; pin it with "
+                    f'root = "{relative}" under [tool.fsd-lint]).'
+                )
+    files = sum(len(project_run.checked_files) for project_run in runs)
+    lines.append(f"{files} file{'s' if files != 1 else ''} checked.")
+    return "\n".join(lines)
+
+
+def no_root_note(runs: list[ProjectRun]) -> str:
+    where = ", ".join(display_path(r.settings.project_dir) for r in runs) or "."
+    return (
+        f"fsd-lint: no FSD root found in {where}: nothing was checked.\n"
+        "An FSD root is a directory with a `shared` layer and at least one of `pages`, "
+        "`widgets`, `features` or `entities` holding a slice (a package with a `ui`, `model`, "
+        "`api`, `lib` or `config` child).\n"
+        'If your layers live elsewhere, set root = "path/to/root" under [tool.fsd-lint] '
+        "in pyproject.toml."
+    )
+
+
+def describe_settings(runs: list[ProjectRun]) -> str:
+    out = []
+    for project_run in runs:
+        s = project_run.settings
+        out += [
+            f"config file: {s.config_file or '(none)'}",
+            f"project directory: {s.project_dir}",
+            f"import roots (src): {', '.join(str(p) for p in s.src)}",
+            "roots:" if project_run.model.roots else "roots: (none found)",
+        ]
+        for root in project_run.model.roots:
+            kind = "configured" if root.configured else "detected"
+            prefix = root.module_prefix if root.importable else "(not importable)"
+            layers = ", ".join(f"{layer.name}={layer.dir_name}" for layer in root.layers.values())
+            out.append(f"  {root.path} ({kind}; package {prefix or '(top level)'}; {layers})")
+        out += [
+            f"enabled rules: {', '.join(sorted(project_run.selection.enabled))}",
+            "severity: " + ", ".join(f"{code}={level.value}" for code, level in
+                                     sorted(project_run.selection.severity.items())
+                                     if code in project_run.selection.enabled),
+            f"exclude: {', '.join((*s.exclude, *s.extend_exclude))}",
+            f"respect-gitignore: {str(s.respect_gitignore).lower()}",
+            f"ignore-type-checking-imports: {str(s.ignore_type_checking_imports).lower()}",
+            f"cross-import-api: {s.cross_import_api}",
+            f"custom-segments: {', '.join(s.custom_segments) or '(none)'}",
+            "per-file-ignores: " + ("; ".join(f"{g} = {', '.join(c)}"
+                                              for g, c in s.per_file_ignores) or "(none)"),
+            "",
+        ]
+    return "\n".join(out).rstrip("\n")
+
+
+@cli.command("rule")
+@click.argument("code_or_name")
+def rule_command(code_or_name: str) -> None:
+    """Print the documentation of a rule (by code or name)."""
+    rule = lookup(code_or_name)
+    if rule is None:
+        raise click.UsageError(f"unknown rule {code_or_name!r}; `fsd-lint rules` lists them")
+    text = docs.load(rule.code)
+    if text is None:
+        raise click.ClickException(f"the documentation of {rule.code} is missing")
+    click.echo(text.rstrip("\n"))
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, default severity, and whether it is on by default."""
+    for rule in RULES:
+        state = "on " if rule.on_by_default else "off"
+        click.echo(f"{rule.code}  {state}  {rule.severity.value:<7}  {rule.name:<34} "
+                   f"{rule.summary}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: maps every failure onto the 0/1/2 exit-code contract."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="fsd-lint",
+                 standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except ConfigError as error:
+        click.echo(f"fsd-lint: {error}", err=True)
+        sys.exit(2)
+    except InternalError as error:
+        click.echo(
+            f"fsd-lint: internal error while processing {display_path(error.path)}.\n"
+            f"This is a bug in fsd-lint, not a problem with your code; please report it "
+            f"with the details below.\n\n{error.details}",
+            err=True,
+        )
+        sys.exit(2)
+    except Exception:
+        import traceback
+
+        click.echo(
+            "fsd-lint: internal error. This is a bug in fsd-lint; please report it with the "
+            f"details below.\n\n{traceback.format_exc()}",
+            err=True,
+        )
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Per-file facts: everything the rules need from one file, extracted once."""

@@ -1,0 +1,1 @@
+"""Import rules (FSD1xx): layers, sibling slices, public APIs, locality."""

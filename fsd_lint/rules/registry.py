@@ -1,0 +1,74 @@
+"""THE rule table: code, name, default severity, on by default, and the check.
+
+Adding a rule: write ``rules/FSDnnn.md``, a module with one check function, and one line here.
+Codes are never reused. Rules whose ``check`` is None are produced by the engine itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fsd_lint.diagnostics import Severity
+from fsd_lint.rules.api import FileCheck, ProjectCheck
+from fsd_lint.rules.imports import (
+    fsd101_no_higher_level_imports,
+    fsd102_no_cross_imports,
+    fsd103_no_public_api_sidestep,
+    fsd104_import_locality,
+    fsd105_no_self_public_api_import,
+    fsd106_no_wildcard_reexport,
+    fsd107_cross_import_api_outside_entities,
+)
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    on_by_default: bool
+    summary: str
+    check_file: FileCheck | None = None
+    check_project: ProjectCheck | None = None
+    fixable: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("FSD001", "syntax-error", ERROR, True, "a file that cannot be parsed"),
+    Rule("FSD002", "io-error", ERROR, True, "a file that cannot be read"),
+    Rule("FSD101", "no-higher-level-imports", ERROR, True,
+         "a module imports from a layer above its own",
+         fsd101_no_higher_level_imports.check),
+    Rule("FSD102", "no-cross-imports", ERROR, True,
+         "a slice imports a sibling slice on the same layer",
+         fsd102_no_cross_imports.check),
+    Rule("FSD103", "no-public-api-sidestep", ERROR, True,
+         "an import reaches past another slice's public API",
+         fsd103_no_public_api_sidestep.check, fixable=True),
+    Rule("FSD104", "import-locality", ERROR, False,
+         "absolute imports inside a slice, relative ones across slices",
+         fsd104_import_locality.check, fixable=True),
+    Rule("FSD105", "no-self-public-api-import", ERROR, True,
+         "a module imports its own slice's public API",
+         fsd105_no_self_public_api_import.check),
+    Rule("FSD106", "no-wildcard-reexport", WARNING, True,
+         "a star import in a public API",
+         fsd106_no_wildcard_reexport.check),
+    Rule("FSD107", "cross-import-api-outside-entities", WARNING, True,
+         "a cross-import API (`x`) outside the entities layer",
+         check_project=fsd107_cross_import_api_outside_entities.check_project),
+    Rule("FSD900", "unused-noqa", WARNING, False, "a suppression comment that suppresses nothing"),
+)
+
+BY_CODE: Mapping[str, Rule] = {rule.code: rule for rule in RULES}
+BY_NAME: Mapping[str, Rule] = {rule.name: rule for rule in RULES}
+# Names that select several rules, as in Steiger.
+ALIASES: Mapping[str, tuple[str, ...]] = {"forbidden-imports": ("FSD101", "FSD102")}
+
+
+def lookup(code_or_name: str) -> Rule | None:
+    """A rule by its code (any case) or its name."""
+    return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())

@@ -17,6 +17,7 @@ from fsd_lint import __version__
 from fsd_lint.diagnostics import Diagnostic, Severity
 from fsd_lint.engine import ProjectRun, RunOptions, display_path
 from fsd_lint.extraction import InternalError
+from fsd_lint.fixes import plan_fixes, unified_diff, write_fix
 from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
 from fsd_lint.reporters.text import summary
 from fsd_lint.rules import docs
@@ -64,6 +65,9 @@ def cli() -> None:
                                                          exists=True),
               help="Use this config file for every path.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--fix", is_flag=True, help="Apply the available fixes, then report what is left.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff instead of applying them (exit 1 if any).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--warnings-as-errors", is_flag=True, help="Fail on warnings too.")
 @click.option("--statistics", is_flag=True, help="Print how many diagnostics each rule found.")
@@ -83,12 +87,15 @@ def cli() -> None:
 def check(
     paths: tuple[Path, ...], output_format: str, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], config_file: Path | None,
-    isolated: bool, exit_zero: bool, warnings_as_errors: bool, statistics: bool,
+    isolated: bool, fix: bool, diff: bool, exit_zero: bool, warnings_as_errors: bool,
+    statistics: bool,
     stdin_filename: Path | None, force_exclude: bool, jobs: int | None,
     report_unused_noqa: bool, show_files: bool, show_settings: bool, quiet: bool, color: str,
 ) -> None:
     """Check PATHS (default: the current directory)."""
     stdin = None
+    if stdin_filename is not None and (fix or diff):
+        raise click.UsageError("--fix and --diff work on files, not with --stdin-filename")
     if stdin_filename is not None:
         stdin_path = stdin_filename.resolve()
         stdin = (stdin_path, sys.stdin.buffer.read())
@@ -118,10 +125,42 @@ def check(
             for path in project_run.checked_files:
                 click.echo(display_path(path))
         return
+    if diff:
+        sys.exit(print_diff(outcome))
+    if fix:
+        fixed = apply_fixes(outcome)
+        if fixed:
+            outcome = run(targets, options, config=config_file, isolated=isolated)
+            if output_format in HUMAN_FORMATS and not quiet:
+                click.echo(f"Fixed {fixed} diagnostic{'s' if fixed != 1 else ''}.", err=True)
     report(outcome, output_format, colored, quiet, statistics, stdin)
     errors = [d for d in outcome.diagnostics
               if d.severity is Severity.ERROR or warnings_as_errors]
     sys.exit(1 if errors and not exit_zero else 0)
+
+
+def print_diff(outcome: Outcome) -> int:
+    """``--diff``: the fixes as a unified diff, nothing written; 1 if there is any."""
+    changed = 0
+    for plan in plan_fixes(outcome.diagnostics):
+        if plan.problem is not None:
+            click.echo(f"warning: {plan.path.as_posix()}: {plan.problem}", err=True)
+        elif plan.fixed is not None and plan.fixed != plan.original:
+            click.echo(unified_diff(plan), nl=False)
+            changed += 1
+    return 1 if changed else 0
+
+
+def apply_fixes(outcome: Outcome) -> int:
+    """``--fix``: write every fixed file; returns how many diagnostics were fixed."""
+    fixed = 0
+    for plan in plan_fixes(outcome.diagnostics):
+        problem = plan.problem or (write_fix(plan) if plan.fixed is not None else None)
+        if problem is not None:
+            click.echo(f"warning: {plan.path.as_posix()}: {problem}", err=True)
+        else:
+            fixed += plan.applied
+    return fixed
 
 
 def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,

@@ -286,6 +286,18 @@ def rule_command(code_or_name: str) -> None:
     click.echo(text.rstrip("\n"))
 
 
+@cli.command("server")
+def server_command() -> None:
+    """Run the language server on stdin/stdout (needs the `lsp` extra)."""
+    try:
+        from fsd_lint.lsp import serve
+    except ImportError as error:
+        raise click.ClickException(
+            f"the language server needs pygls: pip install 'fsd-lint[lsp]' ({error})"
+        ) from error
+    serve()
+
+
 @cli.command("rules")
 def rules_command() -> None:
     """List every rule: code, name, default severity, and whether it is on by default."""

@@ -17,7 +17,7 @@ from fsd_lint import __version__
 from fsd_lint.diagnostics import Diagnostic, Severity
 from fsd_lint.engine import ProjectRun, RunOptions, display_path
 from fsd_lint.extraction import InternalError
-from fsd_lint.fixes import plan_fixes, unified_diff, write_fix
+from fsd_lint.fixes import FileFix, plan_fixes, plan_noqa, unified_diff, write_fix
 from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
 from fsd_lint.reporters.text import summary
 from fsd_lint.rules import docs
@@ -68,6 +68,9 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply the available fixes, then report what is left.")
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff instead of applying them (exit 1 if any).")
+@click.option("--add-noqa", is_flag=True,
+              help="Add a `# noqa: CODE` comment to every reported line (for adopting "
+                   "fsd-lint on an existing code base), then exit 0.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--warnings-as-errors", is_flag=True, help="Fail on warnings too.")
 @click.option("--statistics", is_flag=True, help="Print how many diagnostics each rule found.")
@@ -87,15 +90,17 @@ def cli() -> None:
 def check(
     paths: tuple[Path, ...], output_format: str, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], config_file: Path | None,
-    isolated: bool, fix: bool, diff: bool, exit_zero: bool, warnings_as_errors: bool,
-    statistics: bool,
+    isolated: bool, fix: bool, diff: bool, add_noqa: bool, exit_zero: bool,
+    warnings_as_errors: bool, statistics: bool,
     stdin_filename: Path | None, force_exclude: bool, jobs: int | None,
     report_unused_noqa: bool, show_files: bool, show_settings: bool, quiet: bool, color: str,
 ) -> None:
     """Check PATHS (default: the current directory)."""
     stdin = None
-    if stdin_filename is not None and (fix or diff):
-        raise click.UsageError("--fix and --diff work on files, not with --stdin-filename")
+    if stdin_filename is not None and (fix or diff or add_noqa):
+        raise click.UsageError(
+            "--fix, --diff and --add-noqa work on files, not with --stdin-filename"
+        )
     if stdin_filename is not None:
         stdin_path = stdin_filename.resolve()
         stdin = (stdin_path, sys.stdin.buffer.read())
@@ -127,6 +132,10 @@ def check(
         return
     if diff:
         sys.exit(print_diff(outcome))
+    if add_noqa:
+        added = write_plans(plan_noqa(outcome.diagnostics))
+        click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''}.")
+        return
     if fix:
         fixed = apply_fixes(outcome)
         if fixed:
@@ -153,14 +162,21 @@ def print_diff(outcome: Outcome) -> int:
 
 def apply_fixes(outcome: Outcome) -> int:
     """``--fix``: write every fixed file; returns how many diagnostics were fixed."""
-    fixed = 0
-    for plan in plan_fixes(outcome.diagnostics):
-        problem = plan.problem or (write_fix(plan) if plan.fixed is not None else None)
+    return write_plans(plan_fixes(outcome.diagnostics))
+
+
+def write_plans(plans: list[FileFix]) -> int:
+    """Write every planned file; returns the number of changes applied (problems warned)."""
+    done = 0
+    for plan in plans:
+        problem = plan.problem
+        if problem is None and plan.fixed is not None and plan.fixed != plan.original:
+            problem = write_fix(plan)
         if problem is not None:
             click.echo(f"warning: {plan.path.as_posix()}: {problem}", err=True)
         else:
-            fixed += plan.applied
-    return fixed
+            done += plan.applied
+    return done
 
 
 def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,

@@ -4,8 +4,10 @@ parse, never overwriting a file that changed while fsd-lint ran."""
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import tempfile
+import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,10 @@ from pathlib import Path
 import libcst as cst
 
 from fsd_lint.diagnostics import Diagnostic, Edit
+from fsd_lint.noqa import noqa_edit
+
+# Diagnostics that cannot take a noqa comment safely: the file does not parse or read.
+NO_NOQA = frozenset({"FSD001", "FSD002"})
 
 
 @dataclass(frozen=True)
@@ -112,3 +118,54 @@ def unified_diff(plan: FileFix) -> str:
         plan.original.splitlines(keepends=True), plan.fixed.splitlines(keepends=True),
         fromfile=f"a/{plan.path.as_posix()}", tofile=f"b/{plan.path.as_posix()}",
     ))
+
+
+def _lines_inside_tokens(text: str) -> set[int]:
+    """Lines whose end lies inside a multi-line token (a string): no comment can go there."""
+    inside: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.end[0] > token.start[0] and token.type not in (tokenize.NL, tokenize.NEWLINE):
+            inside.update(range(token.start[0], token.end[0]))
+    return inside
+
+
+def plan_noqa(diagnostics: Iterable[Diagnostic]) -> list[FileFix]:
+    """``--add-noqa``: a ``# noqa: CODES`` comment on each reported line (the statement's last
+    line when its first line continues inside a string or ends with a backslash)."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code not in NO_NOQA and Path(diagnostic.path).is_file():
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    plans = []
+    for display, items in sorted(by_path.items()):
+        path = Path(display)
+        try:
+            original = path.read_bytes().decode("utf-8")
+            unsafe = _lines_inside_tokens(original)
+        except (OSError, UnicodeDecodeError, tokenize.TokenError, SyntaxError) as error:
+            plans.append(FileFix(path, "", None, 0, f"cannot add noqa comments: {error}"))
+            continue
+        lines = original.splitlines(keepends=True)
+        codes_by_line: dict[int, list[str]] = {}
+        for diagnostic in items:
+            span = diagnostic.span
+            line = span.line
+            if line in unsafe or lines[line - 1].rstrip("\r\n").endswith("\\"):
+                line = span.end_line
+            if line in unsafe or not 1 <= line <= len(lines):
+                continue
+            codes = codes_by_line.setdefault(line, [])
+            if diagnostic.code not in codes:
+                codes.append(diagnostic.code)
+        added = 0
+        for line, codes in codes_by_line.items():
+            edit = noqa_edit(lines[line - 1], codes)
+            if edit is None:
+                continue
+            text = lines[line - 1]
+            ending = text[len(text.rstrip("\r\n")):]
+            body = text[: len(text) - len(ending)]
+            lines[line - 1] = body[: edit.start] + edit.text + body[edit.end :] + ending
+            added += 1
+        plans.append(FileFix(path, original, "".join(lines), added))
+    return plans

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,12 @@ from fsd_lint import __version__
 from fsd_lint.diagnostics import Diagnostic, Severity, Span
 from fsd_lint.engine import RunOptions
 from fsd_lint.extraction import InternalError
+from fsd_lint.noqa import noqa_edit
 from fsd_lint.runner import run
 from fsd_lint.settings import ConfigError
 
 SOURCE = "fsd-lint"
 DEBOUNCE_SECONDS = 0.3
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-, ]*))?", re.IGNORECASE)
 
 
 class FsdLanguageServer(LanguageServer):
@@ -139,21 +138,15 @@ async def did_close(ls: FsdLanguageServer, params: types.DidCloseTextDocumentPar
     )
 
 
-def noqa_edit(document: TextDocument, line: int, code: str) -> types.TextEdit:
-    """Add ``code`` to the line's ``# noqa`` comment, or append ``  # noqa: CODE``."""
-    text = document.lines[line].rstrip("\r\n") if line < len(document.lines) else ""
-    match = _NOQA.search(text)
-    if match is not None and match["codes"]:
-        start, end = match.start("codes"), match.end("codes")
-        replacement = f"{match['codes'].rstrip()}, {code}"
-    elif match is not None:
-        start, end = match.start(), match.end()
-        replacement = f"# noqa: {code}"
-    else:
-        start = end = len(text)
-        replacement = f"  # noqa: {code}"
-    code_points = ServerTextRange(ServerTextPosition(line, start), ServerTextPosition(line, end))
-    return types.TextEdit(document.range_to_client_units(code_points), replacement)
+def noqa_text_edit(document: TextDocument, line: int, code: str) -> types.TextEdit | None:
+    """The edit that adds ``code`` to the line's ``# noqa`` comment (None: already there)."""
+    text = document.lines[line] if line < len(document.lines) else ""
+    edit = noqa_edit(text, [code])
+    if edit is None:
+        return None
+    code_points = ServerTextRange(ServerTextPosition(line, edit.start),
+                                  ServerTextPosition(line, edit.end))
+    return types.TextEdit(document.range_to_client_units(code_points), edit.text)
 
 
 @server.feature(
@@ -180,13 +173,13 @@ def code_action(ls: FsdLanguageServer, params: types.CodeActionParams) -> list[t
                 edit=types.WorkspaceEdit(changes={document.uri: edits}),
             ))
         line = document.range_from_client_units(diagnostic.range).start.line
-        actions.append(types.CodeAction(
-            title=f"Disable {diagnostic.code} for this line",
-            kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-            edit=types.WorkspaceEdit(changes={
-                document.uri: [noqa_edit(document, line, diagnostic.code)]
-            }),
-        ))
+        noqa = noqa_text_edit(document, line, diagnostic.code)
+        if noqa is not None:
+            actions.append(types.CodeAction(
+                title=f"Disable {diagnostic.code} for this line",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                edit=types.WorkspaceEdit(changes={document.uri: [noqa]}),
+            ))
     return actions
 
 

@@ -9,14 +9,20 @@ from conftest import run_cli, write_packages
 from fsd_lint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fsd_lint.fixes import FileFix, plan_fixes, write_fix
 
-SIDESTEP = "from shop.entities.user.model.store import User\n\n\ndef show(user: User) -> str:\n    return user.name\n"
+SIDESTEP = (
+    "from shop.entities.user.model.store import User\n\n\n"
+    "def show(user: User) -> str:\n    return user.name\n"
+)
+FIXED = SIDESTEP.replace("shop.entities.user.model.store", "shop.entities.user")
 
 
 def shop(tmp_path: Path) -> Path:
     return write_packages(tmp_path, {
         "pyproject.toml": '[tool.fsd-lint]\nroot = "src/shop"\n',
         "src/shop/shared/api/client.py": "",
-        "src/shop/entities/user/__init__.py": "from .model.store import User\n\n__all__ = ['User']\n",
+        "src/shop/entities/user/__init__.py": (
+            "from .model.store import User\n\n__all__ = ['User']\n"
+        ),
         "src/shop/entities/user/model/store.py": "class User:\n    name = ''\n",
         "src/shop/features/profile/ui.py": SIDESTEP,
         # Not re-exported by the public API: reported, but no fix is offered.
@@ -28,7 +34,7 @@ def test_fix_rewrites_a_sidestep_to_the_public_api_and_is_idempotent(tmp_path: P
     project = shop(tmp_path)
     fixed = run_cli(["check", "--fix", "--output-format", "json"], project)
     ui = project / "src/shop/features/profile/ui.py"
-    assert ui.read_text() == SIDESTEP.replace("shop.entities.user.model.store", "shop.entities.user")
+    assert ui.read_text() == FIXED
     remaining = fixed.json()
     assert [(d["path"], d["code"]) for d in remaining] == [
         ("src/shop/features/profile/model.py", "FSD103")
@@ -38,7 +44,7 @@ def test_fix_rewrites_a_sidestep_to_the_public_api_and_is_idempotent(tmp_path: P
 
     again = run_cli(["check", "--fix", "--output-format", "json"], project)
     assert again.json() == remaining
-    assert ui.read_text() == SIDESTEP.replace("shop.entities.user.model.store", "shop.entities.user")
+    assert ui.read_text() == FIXED
 
 
 def test_fix_exits_zero_when_everything_was_fixed(tmp_path: Path) -> None:
@@ -115,3 +121,35 @@ def test_a_file_changed_during_the_run_is_not_overwritten(tmp_path: Path) -> Non
     problem = write_fix(FileFix(path, "original\n", "fixed\n", 1))
     assert problem is not None and "changed" in problem
     assert path.read_text() == "changed meanwhile\n"
+
+
+def test_add_noqa_silences_every_reported_line_once(tmp_path: Path) -> None:
+    project = write_packages(tmp_path, {
+        "pyproject.toml": '[tool.fsd-lint]\nroot = "src/shop"\n',
+        "src/shop/shared/api/client.py": "",
+        "src/shop/entities/user/model.py": (
+            "from shop.features.auth import login  # noqa: E501\n"
+            "from shop.features.cart import (\n"
+            "    add,\n"
+            ")\n"
+            'NOTE = """\n'
+            'text"""; from shop.pages.home import page\n'
+        ),
+        "src/shop/features/auth/ui.py": "def login() -> None: ...\n",
+        "src/shop/features/cart/ui.py": "def add() -> None: ...\n",
+        "src/shop/pages/home/ui.py": "def page() -> None: ...\n",
+    }, "src/shop")
+    result = run_cli(["check", "--add-noqa"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Added 3 noqa comments." in result.stdout
+    assert (project / "src/shop/entities/user/model.py").read_text() == (
+        "from shop.features.auth import login  # noqa: E501, FSD101\n"
+        "from shop.features.cart import (  # noqa: FSD101\n"
+        "    add,\n"
+        ")\n"
+        'NOTE = """\n'
+        'text"""; from shop.pages.home import page  # noqa: FSD101\n'
+    )
+    assert run_cli(["check"], project).returncode == 0
+    again = run_cli(["check", "--add-noqa"], project)
+    assert "Added 0 noqa comments." in again.stdout

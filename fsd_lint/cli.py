@@ -6,25 +6,30 @@ finding (a bad config, a bad option, an internal bug) exits 2 with a message, ne
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from fsd_lint import __version__
+from fsd_lint import __version__, timing
+from fsd_lint.cache import cache_directory, find_caches, remove_cache
 from fsd_lint.diagnostics import Diagnostic, Severity
 from fsd_lint.engine import ProjectRun, RunOptions, display_path
 from fsd_lint.extraction import InternalError
-from fsd_lint.fixes import FileFix, plan_fixes, plan_noqa, unified_diff, write_fix
 from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
 from fsd_lint.reporters.text import summary
 from fsd_lint.rules import docs
 from fsd_lint.rules.registry import RULES, lookup
 from fsd_lint.runner import Outcome, run
 from fsd_lint.selection import Overrides
-from fsd_lint.settings import ConfigError
+from fsd_lint.settings import ConfigError, find_config, load_settings
+
+if TYPE_CHECKING:
+    from fsd_lint.fixes import FileFix  # fixes import libcst: only when fixing
 
 
 def use_color(choice: str) -> bool:
@@ -87,6 +92,14 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the output (honours NO_COLOR and FORCE_COLOR).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="FSD_LINT_CACHE_DIR",
+              help="Keep the cache here (default: .fsd_lint_cache in the project directory; "
+                   "also FSD_LINT_CACHE_DIR).")
+@click.option("--timing", "show_timing", is_flag=True,
+              help="Print where the time went (discovery, scan, parse, rules, report) to "
+                   "stderr; also FSD_LINT_TIMING=1.")
 def check(
     paths: tuple[Path, ...], output_format: str, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], config_file: Path | None,
@@ -94,21 +107,40 @@ def check(
     warnings_as_errors: bool, statistics: bool,
     stdin_filename: Path | None, force_exclude: bool, jobs: int | None,
     report_unused_noqa: bool, show_files: bool, show_settings: bool, quiet: bool, color: str,
+    no_cache: bool, cache_dir: Path | None, show_timing: bool,
 ) -> None:
     """Check PATHS (default: the current directory)."""
+    if show_timing:
+        timing.enable()
+    # A short run that makes many small objects and no garbage cycles worth collecting early:
+    # never scan what the imports made, and collect rarely (20-50% faster parsing and loading).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     stdin = None
     if stdin_filename is not None and (fix or diff or add_noqa):
         raise click.UsageError(
             "--fix, --diff and --add-noqa work on files, not with --stdin-filename"
         )
+    if config_file is not None and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
     if stdin_filename is not None:
+        if any(str(p) != "-" for p in paths):
+            raise click.UsageError(
+                "--stdin-filename checks the source read from stdin; pass no other paths "
+                "(or only `-`)"
+            )
         stdin_path = stdin_filename.resolve()
         stdin = (stdin_path, sys.stdin.buffer.read())
-        paths = tuple(p for p in paths if str(p) != "-") or (stdin_filename,)
-    targets = [path.resolve() for path in (paths or (Path("."),))]
-    missing = [str(p) for p in targets if not p.exists() and (stdin is None or p != stdin[0])]
+        paths = (stdin_filename,)
+    elif any(str(p) == "-" for p in paths):
+        raise click.UsageError(
+            "`-` reads the source from stdin and needs --stdin-filename PATH to say where "
+            "the file belongs in the project"
+        )
+    missing = [str(p) for p in paths if not p.exists() and stdin is None]
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+    targets = [path.resolve() for path in (paths or (Path("."),))]
     options = RunOptions(
         overrides=Overrides(
             select=split_selectors(select) if select else None,
@@ -119,8 +151,12 @@ def check(
         jobs=jobs or os.cpu_count() or 1,
         force_exclude=force_exclude,
         stdin=stdin,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
     )
     outcome = run(targets, options, config=config_file, isolated=isolated)
+    for warning in sorted({w for project_run in outcome.runs for w in project_run.warnings}):
+        click.echo(f"warning: {warning}", err=True)
     colored = use_color(color)
     if show_settings:
         click.echo(describe_settings(outcome.runs))
@@ -133,6 +169,8 @@ def check(
     if diff:
         sys.exit(print_diff(outcome))
     if add_noqa:
+        from fsd_lint.fixes import plan_noqa
+
         added = write_plans(plan_noqa(outcome.diagnostics))
         click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''}.")
         return
@@ -142,7 +180,8 @@ def check(
             outcome = run(targets, options, config=config_file, isolated=isolated)
             if output_format in HUMAN_FORMATS and not quiet:
                 click.echo(f"Fixed {fixed} diagnostic{'s' if fixed != 1 else ''}.", err=True)
-    report(outcome, output_format, colored, quiet, statistics, stdin)
+    with timing.phase("report"):
+        report(outcome, output_format, colored, quiet, statistics, stdin)
     errors = [d for d in outcome.diagnostics
               if d.severity is Severity.ERROR or warnings_as_errors]
     sys.exit(1 if errors and not exit_zero else 0)
@@ -150,6 +189,8 @@ def check(
 
 def print_diff(outcome: Outcome) -> int:
     """``--diff``: the fixes as a unified diff, nothing written; 1 if there is any."""
+    from fsd_lint.fixes import plan_fixes, unified_diff
+
     changed = 0
     for plan in plan_fixes(outcome.diagnostics):
         if plan.problem is not None:
@@ -162,11 +203,15 @@ def print_diff(outcome: Outcome) -> int:
 
 def apply_fixes(outcome: Outcome) -> int:
     """``--fix``: write every fixed file; returns how many diagnostics were fixed."""
+    from fsd_lint.fixes import plan_fixes
+
     return write_plans(plan_fixes(outcome.diagnostics))
 
 
 def write_plans(plans: list[FileFix]) -> int:
     """Write every planned file; returns the number of changes applied (problems warned)."""
+    from fsd_lint.fixes import write_fix
+
     done = 0
     for plan in plans:
         problem = plan.problem
@@ -195,15 +240,26 @@ def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,
     if statistics:
         click.echo(render_statistics(diagnostics, output_format), nl=False)
     else:
-        click.echo(FORMATS[output_format](diagnostics, ReportContext(colored, source)),
-                   nl=False, color=colored)
+        enabled = sorted(set().union(*(r.selection.enabled for r in outcome.runs)))
+        context = ReportContext(colored, source, enabled_rules=tuple(enabled))
+        click.echo(FORMATS[output_format](diagnostics, context), nl=False, color=colored)
+    for warning in outcome.warnings:
+        click.echo(warning, err=True)
     for project_run in outcome.runs:
         for path in project_run.outside_roots:
             click.echo(f"warning: {display_path(path)} lies outside every FSD root; "
                        f"not checked", err=True)
     if not any(project_run.model.roots for project_run in outcome.runs):
         click.echo(no_root_note(outcome.runs), err=True)
-    elif output_format in HUMAN_FORMATS and not quiet:
+        return
+    for project_run in outcome.runs:
+        if not project_run.model.roots:
+            config = project_run.settings.config_file
+            settings_from = display_path(config) if config else "no config file"
+            click.echo(f"warning: nothing was checked in "
+                       f"{display_path(project_run.settings.project_dir)}: it is a separate "
+                       f"project (settings from {settings_from}) without an FSD root", err=True)
+    if output_format in HUMAN_FORMATS and not quiet:
         click.echo(summary(diagnostics, colored), color=colored)
         click.echo(roots_note(outcome.runs))
 
@@ -247,8 +303,11 @@ def roots_note(runs: list[ProjectRun]) -> str:
 
 def no_root_note(runs: list[ProjectRun]) -> str:
     where = ", ".join(display_path(r.settings.project_dir) for r in runs) or "."
+    found = sum(r.discovered_files for r in runs)
+    files = (f"{found} Python file{'s' if found != 1 else ''} found, none of them in an FSD root"
+             if found else "no Python file found (after excludes and .gitignore)")
     return (
-        f"fsd-lint: no FSD root found in {where}: nothing was checked.\n"
+        f"fsd-lint: no FSD root found in {where}: nothing was checked ({files}).\n"
         "An FSD root is a directory with a `shared` layer and at least one of `pages`, "
         "`widgets`, `features` or `entities` holding a slice (a package with a `ui`, `model`, "
         "`api`, `lib` or `config` child).\n"
@@ -314,6 +373,30 @@ def server_command() -> None:
     serve()
 
 
+@cli.command("clean")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="FSD_LINT_CACHE_DIR", help="Remove this cache directory too.")
+def clean_command(paths: tuple[Path, ...], cache_dir: Path | None) -> None:
+    """Remove the cache of the projects at PATHS (default: the current directory) and every
+    .fsd_lint_cache directory below them."""
+    directories: list[Path] = []
+    for path in paths or (Path("."),):
+        path = path.resolve()
+        settings = load_settings(find_config(path), path)
+        directories.append(cache_directory(settings.project_dir, settings.cache_dir, cache_dir))
+        if path.is_dir():
+            directories += find_caches(path)
+    for directory in dict.fromkeys(directories):
+        if not directory.is_dir():
+            continue
+        problem = remove_cache(directory)
+        if problem is not None:
+            click.echo(f"warning: {problem}", err=True)
+        else:
+            click.echo(f"Removed the cache in {display_path(directory)}.")
+
+
 @cli.command("rules")
 def rules_command() -> None:
     """List every rule: code, name, default severity, and whether it is on by default."""
@@ -356,3 +439,21 @@ def main(argv: Sequence[str] | None = None) -> None:
             err=True,
         )
         sys.exit(2)
+    finally:
+        timing.report()
+        _exit_without_teardown()
+
+
+def _exit_without_teardown() -> None:
+    """End the process now with the exit status ``sys.exit`` was given (as mypy does): freeing
+    the facts of thousands of files one object at a time would add ~0.1 s to every run."""
+    raised = sys.exc_info()[1]
+    if raised is not None and not isinstance(raised, SystemExit):
+        return  # not an exit: let it propagate
+    code = raised.code if isinstance(raised, SystemExit) else 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)

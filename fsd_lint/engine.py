@@ -7,14 +7,19 @@ this to their inputs and outputs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fsd_lint import timing
+from fsd_lint.cache import Cache, run_key
 from fsd_lint.diagnostics import FILE_START, Diagnostic, Edit, Fix, Span
-from fsd_lint.extraction import extract_all, facts_for_source, read_source
+from fsd_lint.extraction import InternalError, Workers, facts_for_source, read_source
+from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportFact, Suppression
 from fsd_lint.files import Excluder, discover
+from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.model.build import build_model
 from fsd_lint.model.project import ProjectModel
 from fsd_lint.resolve import Resolver
@@ -33,6 +38,8 @@ class RunOptions:
     force_exclude: bool = False
     split_nested_projects: bool = True
     stdin: tuple[Path, bytes] | None = None  # a file's contents that replace what is on disk
+    use_cache: bool = True  # False: --no-cache, nothing read from or written to the cache
+    cache_dir: Path | None = None  # --cache-dir; None: FSD_LINT_CACHE_DIR, setting, default
 
 
 @dataclass
@@ -46,6 +53,8 @@ class ProjectRun:
     diagnostics: list[Diagnostic]
     nested_projects: tuple[Path, ...] = ()
     outside_roots: list[Path] = field(default_factory=list)  # explicit files no root contains
+    discovered_files: int = 0  # Python files found in the project, in a root or not
+    warnings: list[str] = field(default_factory=list)  # e.g. the cache could not be written
 
 
 def display_path(path: Path) -> str:
@@ -64,47 +73,101 @@ def select_targets(
     settings: Settings, targets: list[Path], files: list[Path], force_exclude: bool
 ) -> tuple[list[Path], list[Path]]:
     """Files to check for the given paths, and the explicit files that must be added."""
-    excluder = Excluder(settings)
+    excluder = Excluder(settings) if force_exclude else None
     explicit = [
         target for target in targets
         if target.suffix == ".py" and not target.is_dir()
-        and not (force_exclude and excluder.excluded(target))
+        and not (excluder is not None and excluder.excluded(target))
     ]
-    directories = [target for target in targets if target.is_dir()]
-    chosen = {file for file in files if _inside(file, directories)} | set(explicit)
-    return sorted(chosen), explicit
+    # Strings, not pathlib: thousands of files, each tested against every directory.
+    directories = tuple(os.path.join(str(target), "") for target in targets if target.is_dir())
+    chosen = [file for file in files if str(file).startswith(directories)]
+    return sorted(dict.fromkeys([*chosen, *explicit])), explicit
 
 
 def check_project(settings: Settings, targets: list[Path], options: RunOptions) -> ProjectRun:
     """Check the files under ``targets`` (absolute paths) of the project ``settings`` describe."""
     selection = build_selection(settings, options.overrides)
-    discovery = discover(settings, split_nested_projects=options.split_nested_projects)
+    with timing.phase("discovery"):
+        discovery = discover(settings, split_nested_projects=options.split_nested_projects)
     files = list(discovery.python_files)
     stdin_path = options.stdin[0] if options.stdin else None
-    wanted, explicit = select_targets(settings, targets, files, options.force_exclude)
-    extra = [path for path in explicit if path not in set(files)]
-    model = build_model(settings, [*files, *extra])
+    with timing.phase("model"):
+        wanted, explicit = select_targets(settings, targets, files, options.force_exclude)
+        extra = [path for path in explicit if path not in set(files)]
+        model = build_model(settings, [*files, *extra])
     to_check = [path for path in wanted if path in model.files]
     outside = [path for path in explicit if path not in model.files]
     overrides = {stdin_path: options.stdin[1]} if options.stdin and stdin_path else {}
-    facts = extract_all(sorted(model.files), options.jobs, overrides)
+    fact_options = FactOptions.from_settings(settings)
+    auth = any(code.startswith(AUTH_RULE_PREFIXES) for code in selection.enabled)
+    cache = open_cache(settings, options.cache_dir, fact_options, auth) \
+        if options.use_cache else None
+    paths = sorted(model.files)
+
+    def finish(diagnostics: list[Diagnostic]) -> ProjectRun:
+        return ProjectRun(settings, model, selection, to_check, diagnostics,
+                          discovery.nested_projects, outside, len(files),
+                          cache.warnings if cache is not None else [])
+
+    with Workers(options.jobs) as workers:
+        gatherer = Gatherer(cache, workers, fact_options, auth)
+        if cache is not None and not overrides and len(gatherer.known(paths)) == len(paths):
+            cached = cache.result(_run_key(cache, settings, targets, options, gatherer.digests))
+            if cached is not None:  # nothing changed since a run with the same options
+                timing.count("whole run from the cache")
+                return finish(cached)
+        facts = gatherer.facts(paths, overrides)
+        with timing.phase("rules"):
+            findings = _run_rules(settings, model, facts, to_check, targets, selection)
+        with timing.phase("diagnostics"):
+            diagnostics = to_diagnostics(
+                findings, {path: facts[path] for path in to_check}, selection, overrides,
+                fact_options, positions=lambda need: gatherer.positioned(need, overrides),
+            )
+    if cache is not None:
+        if not overrides and all(path in gatherer.digests for path in paths):
+            cache.add_result(
+                _run_key(cache, settings, targets, options, gatherer.digests), diagnostics
+            )
+        cache.forget_unseen(paths)
+        with timing.phase("cache: write"):
+            cache.save()
+    return finish(diagnostics)
+
+
+AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
+
+
+def _run_key(cache: Cache, settings: Settings, targets: list[Path], options: RunOptions,
+             digests: Mapping[Path, bytes]) -> str:
+    """What a whole run's diagnostics depend on, besides the tool and the facts' key."""
+    return run_key({
+        "facts": cache.key, "settings": repr(settings), "selection": repr(options.overrides),
+        "targets": [str(target) for target in targets], "force": options.force_exclude,
+        "split": options.split_nested_projects, "cwd": os.getcwd(),
+        "files": sorted((str(path), digest) for path, digest in digests.items()),
+    })
+
+
+def _run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, FileFacts],
+               to_check: list[Path], targets: list[Path], selection: RuleSelection
+               ) -> list[Finding]:
     resolver = Resolver(model, facts)
     ctx = RuleContext(settings, model, resolver)
-
     findings: list[Finding] = []
     for path in to_check:
-        findings.extend(check_file(path, facts[path], ctx, selection))
+        try:
+            findings.extend(check_file(path, facts[path], ctx, selection))
+        except Exception as error:  # a bug in a rule: say which file it was looking at
+            raise InternalError(path, traceback.format_exc()) from error
     for rule in RULES:
         if rule.check_project is not None and rule.code in selection.enabled:
             findings.extend(
                 finding for finding in rule.check_project(ctx)
                 if _inside(finding.path, targets)
             )
-    diagnostics = to_diagnostics(
-        findings, {path: facts[path] for path in to_check}, selection, overrides
-    )
-    return ProjectRun(settings, model, selection, to_check, diagnostics,
-                      discovery.nested_projects, outside)
+    return findings
 
 
 def file_context(path: Path, facts: FileFacts, ctx: RuleContext) -> FileContext:
@@ -135,13 +198,28 @@ def check_file(
     return findings
 
 
-def _positioned_imports(
-    path: Path, overrides: Mapping[Path, bytes]
-) -> dict[int, ImportFact]:
-    """Re-read a file that has findings and extract its imports with positions."""
-    source = overrides[path] if path in overrides else read_source(path)
-    facts = facts_for_source(source, with_positions=True)
-    return {fact.ordinal: fact for fact in facts.imports}
+Positions = Callable[[list[Path]], Mapping[Path, FileFacts]]
+
+
+def _positioned(
+    paths: list[Path], overrides: Mapping[Path, bytes], options: FactOptions,
+    positions: Positions | None,
+) -> dict[Path, tuple[dict[int, ImportFact], tuple[Span, ...]]]:
+    """Facts with positions of the files that have findings (re-read, on a libcst tree): their
+    imports by ordinal, and the spans of their auth anchors."""
+    if positions is not None:
+        found = positions(paths)
+    else:
+        found = {
+            path: facts_for_source(overrides[path] if path in overrides else read_source(path),
+                                   with_positions=True, options=options)
+            for path in paths
+        }
+    return {
+        path: ({fact.ordinal: fact for fact in facts.imports},
+               facts.auth.spans if facts.auth is not None else ())
+        for path, facts in found.items()
+    }
 
 
 def to_diagnostics(
@@ -149,23 +227,33 @@ def to_diagnostics(
     facts: Mapping[Path, FileFacts],
     selection: RuleSelection,
     overrides: Mapping[Path, bytes],
+    options: FactOptions | None = None,
+    positions: Positions | None = None,
 ) -> list[Diagnostic]:
-    """Place findings, apply per-file ignores and suppression comments, set severities."""
-    positioned: dict[Path, dict[int, ImportFact]] = {}
+    """Place findings, apply per-file ignores and suppression comments, set severities;
+    ``options`` must be those the facts were extracted with (auth anchors depend on them);
+    ``positions`` gives the positioned facts of files (cached, in workers), if given."""
+    options = options if options is not None else FactOptions()
+    placed = [
+        finding for finding in findings
+        if finding.code in selection.enabled
+        and finding.code not in selection.ignored_for(finding.path)
+    ]
+    need = sorted({finding.path for finding in placed
+                   if finding.ordinal is not None or finding.anchor is not None})
+    positioned = _positioned(need, overrides, options, positions)
     used: dict[Path, dict[Suppression, set[str]]] = {}
     diagnostics: list[Diagnostic] = []
-    for finding in findings:
-        if finding.code not in selection.enabled:
-            continue
-        if finding.code in selection.ignored_for(finding.path):
-            continue
+    for finding in placed:
         span, fix = FILE_START, None
         if finding.span is not None:
             span = finding.span
+        if finding.anchor is not None:
+            spans = positioned[finding.path][1]
+            if finding.anchor < len(spans):
+                span = spans[finding.anchor]
         if finding.ordinal is not None:
-            if finding.path not in positioned:
-                positioned[finding.path] = _positioned_imports(finding.path, overrides)
-            fact = positioned[finding.path].get(finding.ordinal)
+            fact = positioned[finding.path][0].get(finding.ordinal)
             if fact is not None and fact.span is not None:
                 span = fact.span
                 if finding.fix is not None and fact.module_span is not None:
@@ -216,6 +304,10 @@ def _unused_suppressions(
     with other tools and is left alone)."""
     unused: list[Diagnostic] = []
     for path, file_facts in facts.items():
+        if file_facts.skip_file or file_facts.failure is not None:
+            continue  # nothing was checked, so nothing can be said about its suppressions
+        if "FSD900" in selection.ignored_for(path):
+            continue
         for suppression in file_facts.suppressions:
             ours = _our_selectors(suppression)
             if ours is None:
@@ -223,12 +315,13 @@ def _unused_suppressions(
             hit = used.get(path, {}).get(suppression, set())
             idle = sorted(s for s in ours if not any(_selects(frozenset({s}), c) for c in hit))
             if (not ours and not hit) or idle:
-                what = ", ".join(idle) if idle else "anything"
+                what = f"no {', '.join(idle)} diagnostic" if idle else "nothing"
+                at = suppression.at or Span(suppression.line, 1, suppression.line, 1)
                 unused.append(Diagnostic(
                     "FSD900", "unused-noqa", selection.severity["FSD900"],
-                    f"unused suppression `{suppression.text}`: it suppresses no {what} "
-                    f"diagnostic on this line; remove it",
-                    display_path(path), Span(suppression.line, 1, suppression.line, 1),
+                    f"unused suppression `{suppression.text}`: it suppresses {what} on line "
+                    f"{suppression.line}; remove it",
+                    display_path(path), at,
                 ))
     return unused
 

@@ -6,20 +6,31 @@ while processing a file is a bug: it is reported with the file's path, never swa
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing
+import os
+import stat
 import sys
 import threading
+import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypeVar
 
 from fsd_lint.diagnostics import FILE_START
-from fsd_lint.facts.extract import extract_facts
+from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.fast import fast_facts
 from fsd_lint.facts.types import FileFacts, ParseFailure
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
+POSITIONS_THRESHOLD = 8  # the same for the positions pass (a libcst parse per file)
+DEFAULT_OPTIONS = FactOptions()
+NO_FAST_PATH_ENV = "FSD_LINT_NO_FAST_PATH"  # hidden switch: every file through libcst (tests)
 
 
 class InternalError(Exception):
@@ -34,7 +45,10 @@ class InternalError(Exception):
 def read_source(path: Path) -> bytes | ParseFailure:
     """The file's bytes, or why they cannot be had."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        size = status.st_size
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
+            return ParseFailure("not a regular file; exclude it", FILE_START, unreadable=True)
         if size > MAX_FILE_BYTES:
             return ParseFailure(
                 f"the file is {size // (1024 * 1024)} MiB, larger than the "
@@ -43,19 +57,99 @@ def read_source(path: Path) -> bytes | ParseFailure:
             )
         return path.read_bytes()
     except OSError as error:
-        return ParseFailure(f"cannot read the file: {error.strerror or error}", FILE_START,
-                            unreadable=True)
+        reason = error.strerror or str(error)
+        if path.is_symlink():
+            reason = f"it is a broken symbolic link ({reason})"
+        return ParseFailure(f"cannot read the file: {reason}", FILE_START, unreadable=True)
 
 
-def facts_for_source(source: bytes | ParseFailure, *, with_positions: bool = False) -> FileFacts:
+def fast_path_enabled() -> bool:
+    """False when ``FSD_LINT_NO_FAST_PATH`` is set: every file then goes through libcst."""
+    return os.environ.get(NO_FAST_PATH_ENV, "") in ("", "0")
+
+
+Route = Literal["fast", "libcst-auth", "libcst", "unreadable"]
+
+
+def _needs_auth_analysis(text: str, options: FactOptions) -> bool:
+    from fsd_lint.facts.auth import needs_auth_analysis  # imports libcst: only when needed
+
+    return needs_auth_analysis(text, options)
+
+
+def routed_facts(
+    source: bytes | ParseFailure, *, with_positions: bool = False,
+    options: FactOptions = DEFAULT_OPTIONS, auth: bool = True,
+) -> tuple[FileFacts, Route]:
+    """The facts of one file's bytes, and the way they were had. Without positions, a file that
+    needs no auth analysis (or when ``auth`` is False: no auth rule is enabled) takes the fast
+    path (``facts.fast``); every other file, and every file the fast path is unsure of, goes
+    through libcst (``facts.extract``), which stays the analyzer of record."""
     if isinstance(source, ParseFailure):
-        return FileFacts(failure=source)
-    return extract_facts(source, with_positions=with_positions)
+        return FileFacts(failure=source), "unreadable"
+    route: Route = "libcst"
+    if not with_positions and fast_path_enabled():
+        text = source.decode("utf-8", errors="replace")
+        if auth and _needs_auth_analysis(text, options):
+            route = "libcst-auth"
+        else:
+            facts = fast_facts(source, text)
+            if facts is not None:
+                return facts, "fast"
+    from fsd_lint.facts.extract import extract_facts  # libcst: imported only when needed
+
+    return extract_facts(source, with_positions=with_positions, options=options), route
 
 
-def _extract_one(path: Path) -> tuple[Path, FileFacts | str]:
+def facts_for_source(
+    source: bytes | ParseFailure, *, with_positions: bool = False,
+    options: FactOptions = DEFAULT_OPTIONS, auth: bool = True,
+) -> FileFacts:
+    return routed_facts(source, with_positions=with_positions, options=options, auth=auth)[0]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a worker returns for one file: its facts, and what the cache needs to key them."""
+
+    path: Path
+    facts: FileFacts
+    route: Route
+    digest: bytes | None = None  # sha256 of the bytes the facts come from; None: unreadable
+    # (size, mtime_ns, ctime_ns, inode) taken before reading, and when (time.time_ns())
+    stat: tuple[int, int, int, int] | None = None
+    seen_at: int = 0
+
+
+def digest_of(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def stat_key(status: os.stat_result) -> tuple[int, int, int, int]:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def _facts_task(
+    task: tuple[Path, bytes | None], options: FactOptions, auth: bool, with_positions: bool
+) -> Extracted | tuple[Path, str]:
+    """One file, in a worker: read it (unless its bytes are given), hash it, extract."""
+    path, data = task
     try:
-        return path, facts_for_source(read_source(path))
+        seen_at = time.time_ns()
+        status: tuple[int, int, int, int] | None = None
+        source: bytes | ParseFailure
+        if data is None:
+            try:
+                status = stat_key(os.stat(path))
+            except OSError:
+                status = None
+            source = read_source(path)
+        else:
+            source = data
+        digest = digest_of(source) if isinstance(source, bytes) else None
+        facts, route = routed_facts(source, with_positions=with_positions, options=options,
+                                    auth=auth)
+        return Extracted(path, facts, route, digest, status, seen_at)
     except Exception:
         return path, traceback.format_exc()
 
@@ -66,27 +160,67 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Workers:
+    """Worker processes, started on first need and shared by the passes of a run (facts, then
+    positions), so that each worker imports libcst once. Small batches run in this process.
+    Results come back in the order of the inputs, whatever the number of workers."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable[[T], R], items: Sequence[T],
+            threshold: int = PARALLEL_THRESHOLD) -> list[R]:
+        """``function`` over ``items``; in the workers if they are running already or if there
+        are at least ``threshold`` items."""
+        if self.jobs <= 1 or not items or (self.pool is None and len(items) < threshold):
+            return [function(item) for item in items]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
+        chunksize = max(1, len(items) // (self.jobs * 8))
+        return list(self.pool.map(function, items, chunksize=chunksize))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def extract_many(
+    tasks: Sequence[tuple[Path, bytes | None]], workers: Workers,
+    options: FactOptions = DEFAULT_OPTIONS, *, auth: bool = True, with_positions: bool = False,
+) -> list[Extracted]:
+    """Facts for each (path, its bytes, or None to read the file); InternalError on a bug."""
+    task = functools.partial(_facts_task, options=options, auth=auth,
+                             with_positions=with_positions)
+    results: list[Extracted] = []
+    # Positions cost a libcst parse and a code generation pass: worth workers sooner.
+    threshold = POSITIONS_THRESHOLD if with_positions else PARALLEL_THRESHOLD
+    for outcome in workers.map(task, tasks, threshold):
+        if isinstance(outcome, tuple):
+            raise InternalError(*outcome)
+        results.append(outcome)
+    return results
+
+
 def extract_all(
-    paths: Iterable[Path], jobs: int, overrides: Mapping[Path, bytes] | None = None
+    paths: Iterable[Path], jobs: int, overrides: Mapping[Path, bytes] | None = None,
+    options: FactOptions = DEFAULT_OPTIONS, *, auth: bool = True,
 ) -> dict[Path, FileFacts]:
-    """Facts for every path; ``overrides`` supplies contents not on disk (stdin)."""
+    """Facts for every path; ``overrides`` supplies contents not on disk (stdin); ``options``
+    are the settings the facts depend on; without ``auth`` no auth facts are gathered."""
     overrides = overrides or {}
-    on_disk = [path for path in paths if path not in overrides]
-    results: list[tuple[Path, FileFacts | str]]
-    if jobs > 1 and len(on_disk) >= PARALLEL_THRESHOLD:
-        chunksize = max(1, len(on_disk) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-            results = list(pool.map(_extract_one, on_disk, chunksize=chunksize))
-    else:
-        results = [_extract_one(path) for path in on_disk]
-    facts: dict[Path, FileFacts] = {}
-    for path, outcome in results:
-        if isinstance(outcome, str):
-            raise InternalError(path, outcome)
-        facts[path] = outcome
-    for path, source in overrides.items():
-        try:
-            facts[path] = facts_for_source(source)
-        except Exception as error:
-            raise InternalError(path, traceback.format_exc()) from error
-    return facts
+    tasks = [(path, overrides.get(path)) for path in paths]
+    with Workers(jobs) as workers:
+        return {item.path: item.facts
+                for item in extract_many(tasks, workers, options, auth=auth)}

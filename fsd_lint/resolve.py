@@ -61,6 +61,28 @@ class Resolver:
         facts = self.facts.get(path)
         return facts is not None and name in facts.bound_names
 
+    def binds_submodule(self, package: str, name: str) -> bool:
+        """Whether ``package/__init__.py`` binds ``name`` only by importing the submodule of
+        that name (``from . import name``, ``import package.name as name``)."""
+        path = self.model.modules.get(package)
+        facts = self.facts.get(path) if path is not None else None
+        if facts is None or path is None or path.name != "__init__.py":
+            return False
+        found = False
+        for fact in facts.imports:
+            if fact.kind == "import" and fact.asname == name:
+                if fact.module != f"{package}.{name}":
+                    return False
+                found = True
+            elif fact.kind == "from":
+                for alias in fact.names:
+                    if (alias.asname or alias.name) != name:
+                        continue
+                    if alias.name != name or absolute_base(fact, package, True) != package:
+                        return False
+                    found = True
+        return found and self.exists(f"{package}.{name}")
+
     def public_api_file(self, module: str) -> Path | None:
         path = self.model.modules.get(module)
         return path if path is not None and path.name == "__init__.py" else None

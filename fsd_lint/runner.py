@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fsd_lint.diagnostics import Diagnostic, sort_diagnostics
-from fsd_lint.engine import ProjectRun, RunOptions, check_project
+from fsd_lint.engine import ProjectRun, RunOptions, check_project, display_path
+from fsd_lint.files import Excluder
 from fsd_lint.settings import Settings, find_config, load_settings
 
 
@@ -21,6 +22,7 @@ class Outcome:
 
     runs: list[ProjectRun] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for stderr, already worded
 
 
 def plan(
@@ -28,7 +30,7 @@ def plan(
 ) -> list[tuple[Settings, list[Path]]]:
     """Settings for each group of paths (absolute)."""
     if config is not None:
-        return [(load_settings(config, paths[0]), list(paths))]
+        return [(load_settings(config, paths[0], base=Path.cwd()), list(paths))]
     if isolated:
         return [(load_settings(None, paths[0]), list(paths))]
     groups: dict[Path, list[Path]] = {}
@@ -58,6 +60,7 @@ def run(paths: Sequence[Path], options: RunOptions, config: Path | None = None,
     while pending:
         settings, targets = pending.pop(0)
         project_run = check_project(settings, targets, options)
+        outcome.warnings.extend(excluded_directories(settings, targets))
         outcome.runs.append(project_run)
         outcome.diagnostics.extend(project_run.diagnostics)
         for nested in project_run.nested_projects:
@@ -66,3 +69,15 @@ def run(paths: Sequence[Path], options: RunOptions, config: Path | None = None,
                 pending.append((nested_settings, [nested]))
     outcome.diagnostics = sort_diagnostics(outcome.diagnostics)
     return outcome
+
+
+def excluded_directories(settings: Settings, targets: Sequence[Path]) -> list[str]:
+    """Warnings for directories named on the command line that are excluded, so that nothing
+    in them is checked (only files named explicitly escape the excludes)."""
+    excluder = Excluder(settings)
+    return [
+        f"warning: {display_path(target)} is excluded (by `exclude`, `extend-exclude` or a "
+        f".gitignore): nothing in it was checked; name its files to check them"
+        for target in targets
+        if target.is_dir() and excluder.excluded(target, is_dir=True)
+    ]

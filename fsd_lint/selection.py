@@ -15,7 +15,7 @@ import pathspec
 
 from fsd_lint.diagnostics import Severity
 from fsd_lint.rules.registry import ALIASES, BY_CODE, BY_NAME, RULES
-from fsd_lint.settings import ConfigError, Settings
+from fsd_lint.settings import COMMAND_LINE, ConfigError, Settings
 
 EXACT = 1000
 
@@ -150,7 +150,7 @@ def build_selection(settings: Settings, overrides: Overrides) -> RuleSelection:
         per_file.append(PerFileIgnore(spec, negated, frozenset(ignored)))
 
     if cli_problems:
-        raise ConfigError("the command line", cli_problems)
+        raise ConfigError(COMMAND_LINE, cli_problems)
     if config_problems:
         raise ConfigError(settings.origin, config_problems)
     return RuleSelection(enabled, severity, tuple(per_file), settings.project_dir)

@@ -11,13 +11,14 @@ import re
 import tokenize
 from collections.abc import Iterator
 
+from fsd_lint.diagnostics import Span
 from fsd_lint.facts.types import Suppression
 
 _NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<list>[^#]*))?", re.IGNORECASE)
 _FSD_NOQA = re.compile(r"#\s*fsd-lint\s*:\s*noqa\b", re.IGNORECASE)
 _FSD_IGNORE = re.compile(r"#\s*fsd-lint\s*:\s*ignore\[(?P<list>[^\]]*)\]", re.IGNORECASE)
 _SKIP_FILE = re.compile(r"#\s*fsd-lint\s*:\s*skip-file\b", re.IGNORECASE)
-_SELECTOR = re.compile(r"^(?:[A-Z]+[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$")
+_SELECTOR = re.compile(r"^(?:[A-Za-z]+[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$")
 
 
 def _selectors(text: str) -> frozenset[str]:
@@ -53,6 +54,12 @@ def _next_code_line(lines: list[str], after: int) -> int:
     return after
 
 
+def _at(line: int, column: int, match: re.Match[str]) -> Span:
+    """The span of a directive found in the comment that starts at ``column`` (0-based)."""
+    start = column + match.start() + 1
+    return Span(line, start, line, start + len(match[0].rstrip()))
+
+
 def parse_suppressions(text: str) -> tuple[Suppression, ...]:
     """Every suppression comment of a file, each bound to the line it covers."""
     if "noqa" not in text.lower() and "fsd-lint" not in text.lower():
@@ -64,18 +71,19 @@ def parse_suppressions(text: str) -> tuple[Suppression, ...]:
         ignore = _FSD_IGNORE.search(comment)
         if ignore:
             target = _next_code_line(lines, line) if own_line else line
-            found.append(Suppression(target, _selectors(ignore["list"]), ignore[0]))
+            found.append(Suppression(target, _selectors(ignore["list"]), ignore[0],
+                                     _at(line, column, ignore)))
             continue
         fsd_noqa = _FSD_NOQA.search(comment)
         if fsd_noqa:
-            found.append(Suppression(line, None, fsd_noqa[0]))
+            found.append(Suppression(line, None, fsd_noqa[0], _at(line, column, fsd_noqa)))
             continue
         noqa = _NOQA.search(comment)
         if noqa:
             selectors = _selectors(noqa["list"]) if noqa["colon"] else None
             if selectors is not None and not selectors:
-                selectors = None  # "# noqa:" with nothing usable after it is a blanket noqa
-            found.append(Suppression(line, selectors, noqa[0].strip()))
+                selectors = None  # a noqa colon with no usable code after it: a blanket noqa
+            found.append(Suppression(line, selectors, noqa[0].strip(), _at(line, column, noqa)))
     return tuple(found)
 
 

@@ -10,13 +10,19 @@ something to report; the walk is the same either way, so ordinals match.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from fsd_lint.diagnostics import Span
+from fsd_lint.facts import depth
+from fsd_lint.facts.auth import DEFAULT_OPTIONS, needs_auth_analysis
+from fsd_lint.facts.auth import analyse as analyse_auth
+from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
+from fsd_lint.facts.positions import node_positions
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact, ParseFailure
 
 Positions = Mapping[cst.CSTNode, CodeRange]
@@ -90,6 +96,8 @@ class _StatementWalk:
         elif module_level and isinstance(node, (cst.AnnAssign, cst.AugAssign)):
             if not isinstance(node, cst.AnnAssign) or node.value is not None:
                 self.bound |= _target_names(node.target)
+        elif module_level and isinstance(node, cst.TypeAlias):
+            self.bound.add(node.name.value)
         elif isinstance(node, cst.If):
             self.block(node.body, type_checking or _is_type_checking(node.test), module_level)
             if node.orelse is not None:
@@ -130,9 +138,12 @@ class _StatementWalk:
             if module_level and not type_checking:
                 bound = alias.asname.name if alias.asname else None
                 self.bound.add(bound.value if isinstance(bound, cst.Name) else name.split(".")[0])
+            asname = alias.asname.name if alias.asname else None
             self.imports.append(ImportFact(
                 ordinal=len(self.imports), kind="import", module=name,
-                type_checking=type_checking, span=self.span_of(node),
+                type_checking=type_checking,
+                asname=asname.value if isinstance(asname, cst.Name) else None,
+                span=self.span_of(node),
                 module_span=self.span_of(alias.name),
             ))
 
@@ -170,6 +181,13 @@ def _string_value(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _int_value(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return value if isinstance(value, int) and value >= 0 else None
+    return None
+
+
 class _DynamicImports(cst.CSTVisitor):
     """``importlib.import_module("a.b")``, ``import_module(".b", package=...)``,
     ``__import__("a.b")`` with literal strings."""
@@ -188,9 +206,17 @@ class _DynamicImports(cst.CSTVisitor):
         target = _string_value(first.value) if first is not None else None
         if first is None or target is None or not target.strip("."):
             return
-        level = 0 if callee == "__import__" else len(target) - len(target.lstrip("."))
         package: str | None = None
-        if level:
+        if callee == "__import__":
+            # __import__(name, globals, locals, fromlist, level): relative to the caller's own
+            # package when level > 0; its name never has leading dots.
+            level_arg = keywords.get("level") or (positional[4] if len(positional) > 4 else None)
+            level = _int_value(level_arg.value) if level_arg is not None else 0
+            if level is None or target.startswith("."):
+                return
+        else:
+            level = len(target) - len(target.lstrip("."))
+        if level and callee != "__import__":
             package_arg = keywords.get("package") or (
                 positional[1] if len(positional) > 1 else None
             )
@@ -210,7 +236,9 @@ class _DynamicImports(cst.CSTVisitor):
 def _failure_from_compile(text: str, fallback: ParseFailure) -> ParseFailure:
     """CPython's own parser places syntax errors more precisely than libcst's."""
     try:
-        compile(text, "<file>", "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # warnings about the user's code are not ours
+            compile(text, "<file>", "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
     except SyntaxError as error:
         if error.lineno:
             column = max(error.offset or 1, 1)
@@ -218,9 +246,15 @@ def _failure_from_compile(text: str, fallback: ParseFailure) -> ParseFailure:
                 f"syntax error: {error.msg}",
                 Span(error.lineno, column, error.lineno, column + 1),
             )
+        return fallback
     except (ValueError, RecursionError, MemoryError):
-        pass
-    return fallback
+        return fallback
+    # Python accepts what libcst refused: not the user's syntax error, a parser limitation.
+    return ParseFailure(
+        f"{fallback.message.removeprefix('syntax error: ')} (Python itself parses this file, "
+        f"but libcst, which fsd-lint uses, cannot; exclude the file or report the problem)",
+        fallback.span,
+    )
 
 
 def _decode_failure(source: bytes, error: UnicodeDecodeError) -> ParseFailure:
@@ -235,6 +269,12 @@ def _decode_failure(source: bytes, error: UnicodeDecodeError) -> ParseFailure:
 
 def parse(source: bytes) -> cst.Module | ParseFailure:
     """A libcst module, or why the source cannot be analysed (syntax, encoding, depth)."""
+    if not depth.is_risky(source):
+        return _parse_module(source)
+    return depth.depth_failure(source) or depth.on_large_stack(_parse_module, source)
+
+
+def _parse_module(source: bytes) -> cst.Module | ParseFailure:
     try:
         return cst.parse_module(source)
     except UnicodeDecodeError as error:
@@ -262,24 +302,33 @@ def parse(source: bytes) -> cst.Module | ParseFailure:
         return ParseFailure("the file is nested too deeply to be parsed", Span(1, 1, 1, 2))
 
 
-def facts_from_module(module: cst.Module, text: str, *, with_positions: bool) -> FileFacts:
+def facts_from_module(
+    module: cst.Module, text: str, *, with_positions: bool,
+    options: FactOptions = DEFAULT_OPTIONS,
+) -> FileFacts:
     """Facts of a parsed module; positions only when ``with_positions``."""
     positions: Positions | None = None
     if with_positions:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = node_positions(module)
     walk = _StatementWalk(positions)
     walk.body(module.body, type_checking=False, module_level=True)
     if "import_module" in text or "__import__" in text:
         module.visit(_DynamicImports(walk))
+    auth = None
+    if needs_auth_analysis(text, options):
+        auth = analyse_auth(module, walk.imports, options, positions)
     return FileFacts(
         imports=tuple(walk.imports),
         bound_names=frozenset(walk.bound),
         suppressions=parse_suppressions(text),
         skip_file=has_skip_file(text),
+        auth=auth,
     )
 
 
-def extract_facts(source: bytes, *, with_positions: bool = False) -> FileFacts:
+def extract_facts(
+    source: bytes, *, with_positions: bool = False, options: FactOptions = DEFAULT_OPTIONS
+) -> FileFacts:
     """Everything the rules need from one file's bytes; never raises for bad input."""
     parsed = parse(source)
     text = source.decode("utf-8", errors="replace")
@@ -290,7 +339,7 @@ def extract_facts(source: bytes, *, with_positions: bool = False) -> FileFacts:
     with contextlib.suppress(RecursionError):
         text = parsed.code if parsed.encoding.lower().replace("_", "-") != "utf-8" else text
     try:
-        return facts_from_module(parsed, text, with_positions=with_positions)
+        return facts_from_module(parsed, text, with_positions=with_positions, options=options)
     except RecursionError:
         failure = ParseFailure("the file is nested too deeply to be analysed", Span(1, 1, 1, 2))
         return FileFacts(suppressions=parse_suppressions(text), failure=failure)

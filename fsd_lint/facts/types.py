@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fsd_lint.diagnostics import Span
+from fsd_lint.facts.auth_types import AuthFacts
 
 ImportKind = Literal["import", "from", "dynamic"]
 
@@ -35,6 +36,7 @@ class ImportFact:
     type_checking: bool = False
     # For import_module(".x", package=...): the literal package; None means the file's own.
     package: str | None = None
+    asname: str | None = None  # ``import a.b as asname`` (plain imports only)
     span: Span | None = None
     module_span: Span | None = None
 
@@ -54,6 +56,7 @@ class Suppression:
     line: int
     selectors: frozenset[str] | None
     text: str  # the comment, for unused-suppression reports
+    at: Span | None = None  # where the comment itself is (own-line comments cover the next line)
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,4 @@ class FileFacts:
     suppressions: tuple[Suppression, ...] = ()
     skip_file: bool = False
     failure: ParseFailure | None = None
+    auth: AuthFacts | None = None  # None: nothing for the auth/API rules (FSD3xx-5xx)

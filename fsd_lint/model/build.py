@@ -8,6 +8,7 @@ are examined in turn.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,16 +56,26 @@ class DirNode:
         return {n for n in names if not is_test_name(n)}
 
 
+def _relative_parts(file: Path, prefix: str) -> list[str] | None:
+    """The parts of ``file`` below the directory ``prefix`` (with its trailing separator);
+    string work, several times faster than pathlib's for thousands of files."""
+    name = str(file)
+    return name[len(prefix):].split(os.sep) if name.startswith(prefix) else None
+
+
 def build_tree(top: Path, files: Iterable[Path]) -> DirNode:
     tree = DirNode(top)
+    prefix = os.path.join(str(top), "")
     for file in files:
-        try:
-            parts = file.relative_to(top).parts
-        except ValueError:
+        parts = _relative_parts(file, prefix)
+        if parts is None:
             continue
         node = tree
         for part in parts[:-1]:
-            node = node.dirs.setdefault(part, DirNode(node.path / part))
+            child = node.dirs.get(part)
+            if child is None:
+                child = node.dirs[part] = DirNode(node.path / part)
+            node = child
         node.modules.add(parts[-1][:-3])
     return tree
 
@@ -193,14 +204,15 @@ def locate(root: Root, parts: tuple[str, ...]) -> Location:
     return Location(root, layer.name, None, None, below)
 
 
-def module_parts(path: Path, top: Path) -> tuple[str, ...]:
-    parts = path.relative_to(top).with_suffix("").parts
-    return parts[:-1] if parts and parts[-1] == "__init__" else parts
+def _module_parts(file: Path, prefix: str) -> tuple[str, ...]:
+    """``module_parts`` for a file known to lie below ``prefix``, with strings."""
+    parts = os.path.splitext(str(file)[len(prefix):])[0].split(os.sep)
+    return tuple(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def build_model(settings: Settings, files: Iterable[Path]) -> ProjectModel:
     """The model of one project from its Python files."""
-    files = sorted(set(files))
+    files = sorted(dict.fromkeys(files))  # usually sorted already: then this is cheap
     segment_names = frozenset((*CONVENTIONAL_SEGMENTS, *settings.custom_segments))
     tree = build_tree(settings.project_dir, files)
     if settings.roots:
@@ -214,25 +226,27 @@ def build_model(settings: Settings, files: Iterable[Path]) -> ProjectModel:
     modules: dict[str, Path] = {}
     packages: set[str] = set()
     located: dict[Path, tuple[Root, str, Location]] = {}
+    # Innermost roots first: a file belongs to the first whose directory contains it.
+    prefixes = sorted(((os.path.join(str(root.path), ""), root) for root in roots),
+                      key=lambda item: -len(item[0]))
     for file in files:
-        root = owning_root(roots, file)
-        if root is None:
+        name_of_file = str(file)
+        found = next(((prefix, root) for prefix, root in prefixes
+                      if name_of_file.startswith(prefix)), None)
+        if found is None:
             continue
-        parts = module_parts(file, root.path)
+        prefix, root = found
+        parts = _module_parts(file, prefix)
         name = root.module_name(parts)
         located[file] = (root, name, locate(root, parts))
-        modules[name] = file
-        for size in range(len(parts) - (0 if file.name == "__init__.py" else 1), -1, -1):
+        is_init = name_of_file.endswith(f"{os.sep}__init__.py")
+        if name not in modules or is_init:
+            modules[name] = file  # a package wins over a same-named module, as in Python
+        for size in range(len(parts) - (0 if is_init else 1), -1, -1):
             package = root.module_name(parts[:size])
+            if package in packages:
+                break  # its own packages were added with it
             if package:
                 packages.add(package)
     return ProjectModel(settings.project_dir, roots, modules, frozenset(packages), located)
 
-
-def owning_root(roots: tuple[Root, ...], file: Path) -> Root | None:
-    """The innermost root containing ``file``."""
-    best: Root | None = None
-    for root in roots:
-        if root.path in file.parents and (best is None or best.path in root.path.parents):
-            best = root
-    return best

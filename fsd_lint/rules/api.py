@@ -29,8 +29,9 @@ class ModuleRewrite:
 
 @dataclass(frozen=True)
 class Finding:
-    """What a rule found: about the import ``ordinal``, at an explicit ``span``, or (neither)
-    about the whole path (a folder or file, reported at line 1, column 1)."""
+    """What a rule found: about the import ``ordinal``, at an explicit ``span``, at the auth
+    facts' ``anchor`` (a node the auth analysis numbered, placed in the positions pass), or
+    (none) about the whole path (a folder or file, reported at line 1, column 1)."""
 
     code: str
     message: str
@@ -38,6 +39,7 @@ class Finding:
     ordinal: int | None = None
     fix: ModuleRewrite | None = None
     span: Span | None = None
+    anchor: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 
 from fsd_lint.diagnostics import Severity
 from fsd_lint.rules.api import FileCheck, ProjectCheck
+from fsd_lint.rules.auth import (
+    fsd301_token_storage_in_ui_layer,
+    fsd302_refresh_failure_without_reset,
+    fsd303_logout_without_reset,
+    fsd304_token_logic_in_request_module,
+    fsd401_misplaced_api_function,
+    fsd402_raw_http_client,
+    fsd501_schema_in_ui,
+)
 from fsd_lint.rules.imports import (
     fsd101_no_higher_level_imports,
     fsd102_no_cross_imports,
@@ -60,6 +69,27 @@ RULES: tuple[Rule, ...] = (
     Rule("FSD107", "cross-import-api-outside-entities", WARNING, True,
          "a cross-import API (`x`) outside the entities layer",
          check_project=fsd107_cross_import_api_outside_entities.check_project),
+    Rule("FSD301", "token-storage-in-ui-layer", ERROR, True,
+         "a token stored in a module of `pages` or `widgets`",
+         fsd301_token_storage_in_ui_layer.check),
+    Rule("FSD302", "refresh-failure-without-reset", ERROR, True,
+         "a failed token refresh that does not reset the token store",
+         fsd302_refresh_failure_without_reset.check),
+    Rule("FSD303", "logout-without-reset", ERROR, True,
+         "a logout that does not reset the token store on every path",
+         fsd303_logout_without_reset.check),
+    Rule("FSD304", "token-logic-in-request-module", WARNING, True,
+         "a `shared` module that mixes token management with request functions",
+         fsd304_token_logic_in_request_module.check),
+    Rule("FSD401", "misplaced-api-function", ERROR, True,
+         "a function that sends a backend request outside an `api` segment",
+         fsd401_misplaced_api_function.check),
+    Rule("FSD402", "raw-http-client", WARNING, True,
+         "a module outside `shared/api` that sends requests with an HTTP library",
+         fsd402_raw_http_client.check),
+    Rule("FSD501", "schema-in-ui", WARNING, True,
+         "a validation schema defined in a `ui` segment",
+         fsd501_schema_in_ui.check),
     Rule("FSD900", "unused-noqa", WARNING, False, "a suppression comment that suppresses nothing"),
 )
 

@@ -48,14 +48,16 @@ def check(file: FileContext, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 CODE,
                 f"`{statement(fact)}` is an absolute import of a module of the same "
-                f"{unit_kind(importer.layer)} {place(importer)}; use a relative import",
+                f"{unit_kind(importer.layer)} {place(importer)}; use a relative import"
+                + (f" (`from {fix.replacement} import …`)" if fix else ""),
                 file.path, fact.ordinal, fix,
             )
-        elif not same_unit and fact.level > 0:
+        elif not same_unit and fact.level > 0 and target.root.importable:
+            # (A root that no import root reaches has no absolute names to suggest.)
             seen.add(fact.ordinal)
             absolute = absolute_base(fact, file.module, file.is_package)
             fix = None
-            if absolute and target.root.importable:
+            if absolute:
                 fix = ModuleRewrite(f"Use the absolute import `{absolute}`", absolute)
             yield Finding(
                 CODE,

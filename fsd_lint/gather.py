@@ -1,0 +1,163 @@
+"""Facts and positions for a run: from the cache when a file's content is known, otherwise
+extracted in worker processes (the fast path, or libcst), and stored back.
+
+Unchanged files are not even read when their stat matches the cache index; files whose stat
+changed are read and hashed here, and only the contents never seen before are analysed.
+Positions (a libcst pass) are only asked for files with findings, and cached by content too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from fsd_lint import timing
+from fsd_lint.cache import Cache, StatKey, cache_directory, digest_key, tool_fingerprint
+from fsd_lint.extraction import (
+    Extracted,
+    Workers,
+    digest_of,
+    extract_many,
+    fast_path_enabled,
+    read_source,
+    stat_key,
+)
+from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.types import FileFacts
+from fsd_lint.settings import Settings
+
+
+def open_cache(settings: Settings, override: Path | None, options: FactOptions,
+               auth: bool) -> Cache:
+    """The cache of a project, keyed by everything its facts depend on."""
+    directory = cache_directory(settings.project_dir, settings.cache_dir,
+                                override)
+    key = digest_key("facts", tool_fingerprint(), sys.version, sys.implementation.name,
+                     str(settings.project_dir), options, auth, fast_path_enabled())
+    return Cache(directory, key)
+
+
+class Gatherer:
+    """Gets the facts of a project's files for one run; ``cache`` None reads and writes
+    nothing on disk."""
+
+    def __init__(self, cache: Cache | None, workers: Workers, options: FactOptions,
+                 auth: bool) -> None:
+        self.cache = cache
+        self.workers = workers
+        self.options = options
+        self.auth = auth
+        self.digests: dict[Path, bytes] = {}  # content hash of every file read or known
+        self._pending: dict[Path, tuple[StatKey, int]] = {}  # read here, analysed by workers
+
+    def known(self, paths: Sequence[Path]) -> dict[Path, bytes]:
+        """Content hashes the cache index vouches for, without reading the files."""
+        if self.cache is None:
+            return {}
+        with timing.phase("cache: index"):
+            known = self.cache.known_digests(paths)
+        self.digests.update(known)
+        return known
+
+    def facts(self, paths: Sequence[Path], overrides: Mapping[Path, bytes]
+              ) -> dict[Path, FileFacts]:
+        """Facts for every path (``overrides``: contents not on disk, never cached)."""
+        facts: dict[Path, FileFacts] = {}
+        tasks: list[tuple[Path, bytes | None]] = []
+        cache = self.cache
+        on_disk = [path for path in paths if path not in overrides]
+        if cache is not None:
+            known = self.known([path for path in on_disk if path not in self.digests])
+            known.update({path: self.digests[path] for path in on_disk if path in self.digests})
+            with timing.phase("cache: facts"):
+                for path, digest in known.items():
+                    cached = cache.facts(digest)
+                    if cached is not None:
+                        facts[path] = cached
+            unknown = [path for path in on_disk if path not in facts]
+            if unknown and cache.has_facts():
+                tasks += self._read_and_look_up(unknown, facts)
+            else:
+                tasks += [(path, None) for path in unknown]
+        else:
+            tasks += [(path, None) for path in on_disk]
+        timing.count("facts from the cache", len(facts))
+        tasks += [(path, overrides[path]) for path in paths if path in overrides]
+        with timing.phase("scan + parse (workers)"):
+            extracted = extract_many(tasks, self.workers, self.options, auth=self.auth)
+        for item in extracted:
+            facts[item.path] = item.facts
+            timing.count(f"facts: {item.route}")
+            self._remember(item, overrides)
+        return facts
+
+    def _read_and_look_up(self, paths: list[Path], facts: dict[Path, FileFacts]
+                          ) -> list[tuple[Path, bytes | None]]:
+        """Read and hash files the index cannot vouch for; a known content is not analysed
+        again (a checkout or a ``touch`` changes mtimes, not contents)."""
+        assert self.cache is not None
+        tasks: list[tuple[Path, bytes | None]] = []
+        with timing.phase("read + hash"):
+            for path in paths:
+                seen_at = time.time_ns()
+                try:
+                    status = stat_key(os.stat(path))
+                except OSError:
+                    tasks.append((path, None))
+                    continue
+                source = read_source(path)
+                if not isinstance(source, bytes):
+                    tasks.append((path, None))
+                    continue
+                digest = digest_of(source)
+                cached = self.cache.facts(digest)
+                if cached is None:
+                    tasks.append((path, source))
+                    self._pending[path] = (status, seen_at)
+                    continue
+                facts[path] = cached
+                self.digests[path] = digest
+                self.cache.record_stat(path, status, seen_at, digest)
+        return tasks
+
+    def _remember(self, item: Extracted, overrides: Mapping[Path, bytes]) -> None:
+        if item.digest is None or item.path in overrides:
+            return
+        self.digests[item.path] = item.digest
+        if self.cache is None:
+            return
+        self.cache.add_facts(item.digest, item.facts)
+        pending = self._pending.pop(item.path, None)
+        if pending is not None:
+            self.cache.record_stat(item.path, pending[0], pending[1], item.digest)
+        else:
+            self.cache.record_stat(item.path, item.stat, item.seen_at, item.digest)
+
+    def positioned(self, paths: Sequence[Path], overrides: Mapping[Path, bytes]
+                   ) -> dict[Path, FileFacts]:
+        """Facts with positions (libcst) for the files that have findings."""
+        found: dict[Path, FileFacts] = {}
+        tasks: list[tuple[Path, bytes | None]] = []
+        for path in paths:
+            digest = self.digests.get(path)
+            cached = None
+            if self.cache is not None and digest is not None and path not in overrides:
+                cached = self.cache.positioned(digest)
+            if cached is not None:
+                found[path] = cached
+            else:
+                tasks.append((path, overrides.get(path)))
+        timing.count("positions from the cache", len(found))
+        with timing.phase("positions (libcst)"):
+            extracted = extract_many(tasks, self.workers, self.options, auth=self.auth,
+                                     with_positions=True)
+        for item in extracted:
+            found[item.path] = item.facts
+            timing.count("positions: libcst")
+            if (self.cache is not None and item.digest is not None
+                    and item.path not in overrides):
+                self.cache.add_positioned(item.digest, item.facts)
+        return found

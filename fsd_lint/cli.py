@@ -20,6 +20,7 @@ from fsd_lint.cache import cache_directory, find_caches, remove_cache
 from fsd_lint.diagnostics import Diagnostic, Severity
 from fsd_lint.engine import ProjectRun, RunOptions, display_path
 from fsd_lint.extraction import InternalError
+from fsd_lint.model.project import Root
 from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
 from fsd_lint.reporters.text import summary
 from fsd_lint.rules import docs
@@ -296,9 +297,19 @@ def roots_note(runs: list[ProjectRun]) -> str:
                     f"Checked FSD root {where} (detected; pin it with "
                     f'root = "{relative}" under [tool.fsd-lint]).'
                 )
+            lines.append(f"  {import_name_note(root)}")
     files = sum(len(project_run.checked_files) for project_run in runs)
     lines.append(f"{files} file{'s' if files != 1 else ''} checked.")
     return "\n".join(lines)
+
+
+def import_name_note(root: Root) -> str:
+    """How the root's modules are named, so a wrong import root is visible, not silent."""
+    if not root.importable:
+        return ("No import root reaches it, so absolute imports of its modules are not "
+                "recognised; set `src` to the directory your code imports it from.")
+    name = f"{root.module_prefix}.*" if root.module_prefix else "its layers as top-level packages"
+    return f"Its modules are imported as {name}; set `src` if your code imports them otherwise."
 
 
 def no_root_note(runs: list[ProjectRun]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_lsp
@@ -38,6 +40,19 @@ async def client(lsp_client: LanguageClient, project: Path) -> AsyncIterator[Lan
     await lsp_client.shutdown_session()
 
 
+TIMEOUT = 60.0
+
+
+async def expect(client: LanguageClient, method: str) -> asyncio.Future[Any]:
+    """Start waiting for ``method`` before the request that causes it is sent, so a fast
+    server's notification cannot be missed; bounded, so a lost one fails instead of hanging."""
+    waiter = asyncio.ensure_future(
+        asyncio.wait_for(client.wait_for_notification(method), TIMEOUT)
+    )
+    await asyncio.sleep(0)
+    return waiter
+
+
 def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
     uri = path.as_uri()
     client.text_document_did_open(types.DidOpenTextDocumentParams(
@@ -50,8 +65,9 @@ async def test_open_publishes_diagnostics_from_the_unsaved_text(
     client: LanguageClient, project: Path
 ) -> None:
     path = project / "src/shop/entities/user/model.py"
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     uri = open_document(client, path, "from shop.features.auth import login\n")
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.code == "FSD101"
     assert diagnostic.source == "fsd-lint"
@@ -61,27 +77,31 @@ async def test_open_publishes_diagnostics_from_the_unsaved_text(
 
 async def test_change_is_rechecked_and_close_clears(client: LanguageClient, project: Path) -> None:
     path = project / "src/shop/features/profile/ui.py"
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     uri = open_document(client, path, "import json\n")
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     assert len(client.diagnostics[uri]) == 0
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         content_changes=[types.TextDocumentContentChangeWholeDocument(
             text="from shop.features.auth import login\n")],
     ))
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     assert [d.code for d in client.diagnostics[uri]] == ["FSD102"]
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     assert len(client.diagnostics[uri]) == 0
 
 
 async def test_columns_are_utf16_code_units(client: LanguageClient, project: Path) -> None:
     path = project / "src/shop/entities/user/model.py"
     text = 'label = "😀"; from shop.features.auth import login\n'
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     uri = open_document(client, path, text)
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     (diagnostic,) = client.diagnostics[uri]
     # The emoji is one code point but two UTF-16 code units.
     start = text.index("from") + 1
@@ -92,8 +112,9 @@ async def test_code_actions_offer_the_fix_and_a_noqa_comment(
     client: LanguageClient, project: Path
 ) -> None:
     path = project / "src/shop/features/profile/ui.py"
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     uri = open_document(client, path, "from shop.entities.user.model import User\n")
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.code == "FSD103"
     actions = await client.text_document_code_action_async(types.CodeActionParams(
@@ -123,10 +144,12 @@ async def test_a_bad_config_is_shown_not_crashed_on(
     config.write_text(original + "unknown-key = 1\n")
     try:
         path = project / "src/shop/entities/user/model.py"
+        shown = await expect(client, types.WINDOW_SHOW_MESSAGE)
+        published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         uri = open_document(client, path, "import json\n")
-        message = await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+        message = await shown
         assert "unknown-key" in message.message
-        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        await published
         assert len(client.diagnostics[uri]) == 0
     finally:
         config.write_text(original)

@@ -401,7 +401,7 @@ def tree_stats(top: Path) -> str:
 
 def fsd_version() -> str:
     version = subprocess.run([str(FSD_LINT), "--version"], capture_output=True, text=True,
-                             check=False).stdout.strip()
+                             check=False).stdout.strip().rpartition(" ")[2]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
                             capture_output=True, text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "fsd_lint"], cwd=HERE,
@@ -464,7 +464,9 @@ def targets(report: Report) -> list[tuple[str, str, str, bool]]:
     ]
     if report.large:
         ratio = report.large["fsd-lint"].median / cold
-        rows.append(("L tree cold / M tree cold", "<= 11", f"{ratio:.1f}", ratio <= 11))
+        fastest = min(report.large["fsd-lint"].times) / min(report.measure(COLD).times)
+        rows.append(("L tree cold / M tree cold", "<= 11",
+                     f"{ratio:.1f} (medians); {fastest:.1f} (fastest runs)", ratio <= 11))
     peak = report.memory["fsd-lint cold"]
     rows.append(("peak memory, M cold", "<= 300 MB", f"{peak:.0f} MB", peak <= 300))
     if report.lsp:
@@ -497,6 +499,8 @@ def render(report: Report) -> str:
           for name, version in report.versions.items()], "",
         f"M tree: {report.tree}. L tree: {report.large_tree}.", "",
         "## Targets (performance.md)", "",
+        "What limits the ones not met, and what would lift them: `README.md` beside this "
+        "file.", "",
         "| measure | target | measured | met |", "|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {'yes' if d else '**no**'} |" for a, b, c, d in targets(report)],
         "", "## Side by side (M tree)", "",

@@ -1,10 +1,7 @@
 """fsd-lint: a linter that enforces Feature-Sliced Design on Python codebases."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("fsd-lint")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: hatchling reads it from here (pyproject.toml,
+# [tool.hatch.version]), so starting the tool does not need importlib.metadata.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

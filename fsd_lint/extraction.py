@@ -23,6 +23,7 @@ from typing import Literal, TypeVar
 
 from fsd_lint.diagnostics import FILE_START
 from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.fast import fast_facts
 from fsd_lint.facts.types import FileFacts, ParseFailure
 
@@ -71,12 +72,6 @@ def fast_path_enabled() -> bool:
 Route = Literal["fast", "libcst-auth", "libcst", "unreadable"]
 
 
-def _needs_auth_analysis(text: str, options: FactOptions) -> bool:
-    from fsd_lint.facts.auth import needs_auth_analysis  # imports libcst: only when needed
-
-    return needs_auth_analysis(text, options)
-
-
 def routed_facts(
     source: bytes | ParseFailure, *, with_positions: bool = False,
     options: FactOptions = DEFAULT_OPTIONS, auth: bool = True,
@@ -90,7 +85,7 @@ def routed_facts(
     route: Route = "libcst"
     if not with_positions and fast_path_enabled():
         text = source.decode("utf-8", errors="replace")
-        if auth and _needs_auth_analysis(text, options):
+        if auth and needs_auth_analysis(text, options):
             route = "libcst-auth"
         else:
             facts = fast_facts(source, text)

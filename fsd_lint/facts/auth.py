@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -33,15 +32,13 @@ from fsd_lint.facts.auth_calls import (
     value_write,
 )
 from fsd_lint.facts.auth_names import (
-    Patterns,
     dotted,
     is_declaration,
     is_empty,
     is_lexing,
     is_literal,
+    is_token_key,
     last_name,
-    looks_like_path,
-    patterns,
     string_value,
     subscript_index,
 )
@@ -64,28 +61,12 @@ from fsd_lint.facts.auth_types import (
     With,
     WriteKind,
 )
+from fsd_lint.facts.auth_words import Patterns, looks_like_path, patterns
 from fsd_lint.facts.types import ImportFact
 
 Positions = Mapping[cst.CSTNode, CodeRange]
 Statements = Sequence[cst.BaseStatement | cst.BaseSmallStatement]  # a suite's body
-DEFAULT_OPTIONS = FactOptions()
 
-# Lower-case words whose absence rules out every auth/API finding (with the default settings).
-_WORDS = (
-    "token", "bearer", "jwt",  # token names (5.1)
-    "refresh", "logout", "log_out", "log-out", "signout", "sign_out", "sign-out",  # 5.2
-    "reset", "clear", "forget", "invalidate", "purge", "wipe",  # resets, for resetter lookups
-    "http", "requests", "urllib",  # HTTP libraries (http.client, httpx, aiohttp, urllib3)
-    "pydantic", "basemodel", "rootmodel", "sqlmodel", "marshmallow", "schema", "msgspec",
-    "__post_init__", "attrs", "attr.", "import attr", "typeadapter",  # schemas (FSD501)
-)
-_API_WORD = re.compile(r"\bapi\b")  # ``from shop.shared.api import …``, ``import api``
-# A shared-client call needs a path: a literal (``"/me"``, ``f"{BASE}/me"``, ``"https://…"``)
-# or a constant named like one (``ME_URL``).
-_PATH_LITERAL = re.compile(r"""[rRbBuUfF]{0,2}["'](?:/|https?://|\{[^{}"'\n]*\}/)""")
-_URL_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*(?:URL|PATH|ENDPOINT|ROUTE)S?\b")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_STRING = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
 _MAX_REFS = 16
 _MAX_WHAT = 60
 _STATUS_ATTRS = frozenset({"status_code", "status", "code", "status_int", "getcode"})
@@ -94,41 +75,6 @@ _FAILURE_ATTRS = frozenset({
     "is_error", "is_client_error", "is_server_error", "failed", "is_failure", "error",
 })
 _SUCCESS_STATUS_NAMES = frozenset({"ok", "created", "accepted", "no_content"})
-
-
-def needs_auth_analysis(text: str, options: FactOptions = DEFAULT_OPTIONS) -> bool:
-    """Whether ``text`` may hold an auth/API finding; False only when it surely cannot."""
-    lower = text.lower()
-    if any(word in lower for word in _WORDS):
-        return True
-    if "api" in lower and _API_WORD.search(lower) and (
-            _PATH_LITERAL.search(text) or _URL_NAME.search(text)):
-        return True
-    if any(library.split(".")[0].lower() in lower for library in options.http_libraries):
-        return True
-    if any(name.split(".")[0] in text for name in options.api_client_names):
-        return True
-    custom_words = (options.token_pattern != DEFAULT_OPTIONS.token_pattern
-                    or options.reset_pattern != DEFAULT_OPTIONS.reset_pattern)
-    found = patterns(options)
-    if custom_words and any(
-        found.is_token(word) or found.is_reset_name(word)
-        for word in {*_IDENTIFIER.findall(text), *(s[1:-1] for s in _STRING.findall(text))}
-    ):
-        return True
-    endpoints = (*options.refresh_endpoints, *options.logout_endpoints)
-    if endpoints != (*DEFAULT_OPTIONS.refresh_endpoints, *DEFAULT_OPTIONS.logout_endpoints):
-        compiled = _endpoint_patterns(endpoints)
-        return any(
-            pattern.search(literal[1:-1]) for literal in _STRING.findall(text)
-            for pattern in compiled
-        )
-    return False
-
-
-@functools.lru_cache(maxsize=8)
-def _endpoint_patterns(endpoints: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in endpoints)
 
 
 def analyse(module: cst.Module, imports: Sequence[ImportFact], options: FactOptions,
@@ -712,7 +658,7 @@ class _Builder:
             return self.patterns.is_token(target.attr.value) and not scope.is_payload(target)
         if isinstance(target, cst.Subscript):
             index = subscript_index(target)
-            return (index is not None and self.patterns.is_token_key(index)
+            return (index is not None and is_token_key(self.patterns, index)
                     and not scope.is_payload(target))
         return False
 

@@ -16,21 +16,25 @@ from typing import Literal
 import libcst as cst
 
 from fsd_lint.facts.auth_names import (
-    REMOVE_VERBS,
-    STORE_VERBS,
-    VALUE_VERBS,
-    Patterns,
     dotted,
     is_empty,
     is_literal,
+    is_token_key,
+    is_token_value,
     last_name,
-    looks_like_path,
-    normal,
     root_name,
     string_value,
     url_text,
 )
 from fsd_lint.facts.auth_types import RequestInfo, WriteKind
+from fsd_lint.facts.auth_words import (
+    REMOVE_VERBS,
+    STORE_VERBS,
+    VALUE_VERBS,
+    Patterns,
+    looks_like_path,
+    normal,
+)
 from fsd_lint.facts.types import ImportFact
 
 # Module-level functions of the HTTP libraries that send a request.
@@ -325,7 +329,7 @@ def call_write(scope: Scope, call: cst.Call) -> WriteKind | None:
     positional = _positional(call)
     keywords = _keywords(call)
     if name == "setattr" and obj is None:
-        if len(positional) >= 3 and patterns.is_token_key(positional[1]):
+        if len(positional) >= 3 and is_token_key(patterns, positional[1]):
             return value_write(positional[2])
         return None
     if name in STORE_VERBS:
@@ -333,8 +337,8 @@ def call_write(scope: Scope, call: cst.Call) -> WriteKind | None:
         if found is not None:
             return found
     if name in REMOVE_VERBS and (
-        any(patterns.is_token_key(value) for value in positional)
-        or any(patterns.is_token_key(value) for key, value in keywords.items()
+        any(is_token_key(patterns, value) for value in positional)
+        or any(is_token_key(patterns, value) for key, value in keywords.items()
                if key in ("key", "name"))
     ):
         return "reset"
@@ -350,17 +354,17 @@ def _store_call(patterns: Patterns, name: str, positional: list[cst.BaseExpressi
         if key not in ("key", "name", "value") and patterns.is_token(key):
             return value_write(value)
     key_argument = keywords.get("key") or keywords.get("name")
-    if key_argument is not None and patterns.is_token_key(key_argument):
+    if key_argument is not None and is_token_key(patterns, key_argument):
         given = keywords.get("value") or (positional[0] if positional else None)
         return value_write(given)
     for value in positional:
         if isinstance(value, cst.Dict):
             for element in value.elements:
-                if isinstance(element, cst.DictElement) and patterns.is_token_key(element.key):
+                if isinstance(element, cst.DictElement) and is_token_key(patterns, element.key):
                     return value_write(element.value)
     for index, value in enumerate(positional[:-1]):
-        if patterns.is_token_key(value):
+        if is_token_key(patterns, value):
             return value_write(positional[index + 1])
-    if name in VALUE_VERBS and positional and patterns.is_token_value(positional[-1]):
+    if name in VALUE_VERBS and positional and is_token_value(patterns, positional[-1]):
         return "store"
     return None

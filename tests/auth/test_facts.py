@@ -14,8 +14,9 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fsd_lint.facts.auth import analyse, needs_auth_analysis
+from fsd_lint.facts.auth import analyse
 from fsd_lint.facts.auth_types import AuthFacts, FactOptions, RequestInfo, StatusTest
+from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.extract import extract_facts
 
 from .harness import BASE

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fsd_lint.facts.auth_names import looks_like_path
 from fsd_lint.facts.auth_types import AuthFacts, CallSite, FunctionInfo, RequestInfo, TokenWrite
+from fsd_lint.facts.auth_words import looks_like_path
 from fsd_lint.model.project import Location
 from fsd_lint.resolve import ResolvedImport
 from fsd_lint.rules.api import RuleContext

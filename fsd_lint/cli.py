@@ -21,7 +21,7 @@ from fsd_lint.diagnostics import Diagnostic, Severity
 from fsd_lint.engine import ProjectRun, RunOptions, display_path
 from fsd_lint.extraction import InternalError
 from fsd_lint.model.project import Root
-from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext
+from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext, reporter
 from fsd_lint.reporters.text import summary
 from fsd_lint.rules import docs
 from fsd_lint.rules.registry import RULES, lookup
@@ -243,7 +243,7 @@ def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,
     else:
         enabled = sorted(set().union(*(r.selection.enabled for r in outcome.runs)))
         context = ReportContext(colored, source, enabled_rules=tuple(enabled))
-        click.echo(FORMATS[output_format](diagnostics, context), nl=False, color=colored)
+        click.echo(reporter(output_format)(diagnostics, context), nl=False, color=colored)
     for warning in outcome.warnings:
         click.echo(warning, err=True)
     for project_run in outcome.runs:

@@ -18,7 +18,7 @@ from fsd_lint.diagnostics import FILE_START, Diagnostic, Edit, Fix, Span
 from fsd_lint.extraction import InternalError, Workers, facts_for_source, read_source
 from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportFact, Suppression
-from fsd_lint.files import Excluder, discover
+from fsd_lint.files import Discovery, Excluder, discover
 from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.model.build import build_model
 from fsd_lint.model.project import ProjectModel
@@ -85,33 +85,62 @@ def select_targets(
     return sorted(dict.fromkeys([*chosen, *explicit])), explicit
 
 
-def check_project(settings: Settings, targets: list[Path], options: RunOptions) -> ProjectRun:
-    """Check the files under ``targets`` (absolute paths) of the project ``settings`` describe."""
+@dataclass
+class Prepared:
+    """A project ready to be checked: its rules, files and model, before any file is read."""
+
+    settings: Settings
+    selection: RuleSelection
+    discovery: Discovery
+    model: ProjectModel
+    to_check: list[Path]  # the files under the targets, in an FSD root
+    outside: list[Path]  # explicit files no root contains
+    fact_options: FactOptions
+    auth: bool  # an auth rule is enabled: gather auth facts
+
+    @property
+    def paths(self) -> list[Path]:
+        return sorted(self.model.files)
+
+
+def prepare(settings: Settings, targets: list[Path], options: RunOptions) -> Prepared:
+    """Discover the project's files and build its model (the part of a run that reads no file
+    contents)."""
     selection = build_selection(settings, options.overrides)
     with timing.phase("discovery"):
         discovery = discover(settings, split_nested_projects=options.split_nested_projects)
     files = list(discovery.python_files)
-    stdin_path = options.stdin[0] if options.stdin else None
     with timing.phase("model"):
         wanted, explicit = select_targets(settings, targets, files, options.force_exclude)
         extra = [path for path in explicit if path not in set(files)]
         model = build_model(settings, [*files, *extra])
-    to_check = [path for path in wanted if path in model.files]
-    outside = [path for path in explicit if path not in model.files]
+    return Prepared(
+        settings, selection, discovery, model,
+        to_check=[path for path in wanted if path in model.files],
+        outside=[path for path in explicit if path not in model.files],
+        fact_options=FactOptions.from_settings(settings),
+        auth=any(code.startswith(AUTH_RULE_PREFIXES) for code in selection.enabled),
+    )
+
+
+def check_project(settings: Settings, targets: list[Path], options: RunOptions) -> ProjectRun:
+    """Check the files under ``targets`` (absolute paths) of the project ``settings`` describe."""
+    project = prepare(settings, targets, options)
+    model, to_check = project.model, project.to_check
+    stdin_path = options.stdin[0] if options.stdin else None
     overrides = {stdin_path: options.stdin[1]} if options.stdin and stdin_path else {}
-    fact_options = FactOptions.from_settings(settings)
-    auth = any(code.startswith(AUTH_RULE_PREFIXES) for code in selection.enabled)
-    cache = open_cache(settings, options.cache_dir, fact_options, auth) \
+    cache = open_cache(settings, options.cache_dir, project.fact_options, project.auth) \
         if options.use_cache else None
-    paths = sorted(model.files)
+    paths = project.paths
 
     def finish(diagnostics: list[Diagnostic]) -> ProjectRun:
-        return ProjectRun(settings, model, selection, to_check, diagnostics,
-                          discovery.nested_projects, outside, len(files),
+        return ProjectRun(settings, model, project.selection, to_check, diagnostics,
+                          project.discovery.nested_projects, project.outside,
+                          len(project.discovery.python_files),
                           cache.warnings if cache is not None else [])
 
     with Workers(options.jobs) as workers:
-        gatherer = Gatherer(cache, workers, fact_options, auth)
+        gatherer = Gatherer(cache, workers, project.fact_options, project.auth)
         if cache is not None and not overrides and len(gatherer.known(paths)) == len(paths):
             cached = cache.result(_run_key(cache, settings, targets, options, gatherer.digests))
             if cached is not None:  # nothing changed since a run with the same options
@@ -119,11 +148,12 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                 return finish(cached)
         facts = gatherer.facts(paths, overrides)
         with timing.phase("rules"):
-            findings = _run_rules(settings, model, facts, to_check, targets, selection)
+            findings = run_rules(settings, model, facts, to_check, targets, project.selection)
         with timing.phase("diagnostics"):
             diagnostics = to_diagnostics(
-                findings, {path: facts[path] for path in to_check}, selection, overrides,
-                fact_options, positions=lambda need: gatherer.positioned(need, overrides),
+                findings, {path: facts[path] for path in to_check}, project.selection,
+                overrides, project.fact_options,
+                positions=lambda need: gatherer.positioned(need, overrides),
             )
     if cache is not None:
         if not overrides and all(path in gatherer.digests for path in paths):
@@ -150,7 +180,7 @@ def _run_key(cache: Cache, settings: Settings, targets: list[Path], options: Run
     })
 
 
-def _run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, FileFacts],
+def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, FileFacts],
                to_check: list[Path], targets: list[Path], selection: RuleSelection
                ) -> list[Finding]:
     resolver = Resolver(model, facts)

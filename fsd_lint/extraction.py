@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 import stat
 import sys
@@ -16,16 +15,19 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from fsd_lint.diagnostics import FILE_START
 from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.fast import fast_facts
 from fsd_lint.facts.types import FileFacts, ParseFailure
+
+if TYPE_CHECKING:  # worker processes are imported when first started: warm runs need none
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
@@ -150,6 +152,8 @@ def _facts_task(
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     if sys.platform != "win32" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -175,6 +179,8 @@ class Workers:
         if self.jobs <= 1 or not items or (self.pool is None and len(items) < threshold):
             return [function(item) for item in items]
         if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
         chunksize = max(1, len(items) // (self.jobs * 8))
         return list(self.pool.map(function, items, chunksize=chunksize))

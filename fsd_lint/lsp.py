@@ -2,15 +2,19 @@
 
 Open, changed (debounced) and saved documents are checked with their in-memory text and the
 project on disk; diagnostics are published with positions converted from code points to the
-client's encoding (UTF-16 by default). Saving any file re-checks every open document, since an
-architecture rule depends on more than one file. Code actions offer the rule's fix and a
-``# noqa: CODE`` comment.
+client's encoding (UTF-16 by default). Each project is kept in memory between checks
+(``session.ProjectSession``), so a keystroke costs the document's own analysis, not a run over
+the project. Sessions are dropped when files may have changed on disk: on save, on the
+client's file-watch events (registered when the client allows it), and otherwise after a few
+seconds. Saving any file re-checks every open document, since an architecture rule depends on
+more than one file. Code actions offer the rule's fix and a ``# noqa: CODE`` comment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +29,35 @@ from fsd_lint.diagnostics import Diagnostic, Severity, Span
 from fsd_lint.engine import RunOptions
 from fsd_lint.extraction import InternalError
 from fsd_lint.noqa import noqa_edit
-from fsd_lint.runner import run
-from fsd_lint.settings import ConfigError
+from fsd_lint.runner import plan, run
+from fsd_lint.session import ProjectSession
+from fsd_lint.settings import ConfigError, Settings
 
 SOURCE = "fsd-lint"
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.05  # a check takes tens of milliseconds: wait only for a burst to end
+UNWATCHED_SESSION_SECONDS = 3.0  # how long a session is trusted when files are not watched
+WATCHED_FILES = ("**/*.py", "**/pyproject.toml", "**/fsd-lint.toml", "**/.fsd-lint.toml",
+                 "**/.gitignore")
 
 
 class FsdLanguageServer(LanguageServer):
-    """Keeps one pending check per document, so a burst of changes is checked once."""
+    """Keeps one pending check per document, so a burst of changes is checked once, and one
+    session per project."""
 
     def __init__(self) -> None:
         super().__init__("fsd-lint", __version__)
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.sessions: dict[Path, ProjectSession] = {}  # by project directory
+        self.watching = False  # the client reports file changes (workspace/didChangeWatchedFiles)
+
+    def session_for(self, settings: Settings, options: RunOptions) -> ProjectSession:
+        """The project's session, built anew when missing, stale or for other settings."""
+        session = self.sessions.get(settings.project_dir)
+        if session is None or session.settings != settings or session.expired():
+            max_age = None if self.watching else UNWATCHED_SESSION_SECONDS
+            session = ProjectSession(settings, options, max_age)
+            self.sessions[settings.project_dir] = session
+        return session
 
 
 server = FsdLanguageServer()
@@ -71,16 +91,21 @@ def to_lsp(document: TextDocument, diagnostic: Diagnostic) -> types.Diagnostic:
     )
 
 
-def check_document(document: TextDocument) -> list[Diagnostic] | str:
+def check_document(ls: FsdLanguageServer, document: TextDocument) -> list[Diagnostic] | str:
     """Diagnostics of one document, or a message saying why it could not be checked."""
     fs_path = to_fs_path(document.uri)
     if fs_path is None:
         return []
     path = Path(fs_path).resolve()
-    options = RunOptions(jobs=os.cpu_count() or 1,
-                         stdin=(path, document.source.encode("utf-8")))
+    source = document.source.encode("utf-8")
+    options = RunOptions(jobs=os.cpu_count() or 1)
     try:
-        outcome = run([path], options)
+        (settings, _), = plan([path], None, isolated=False)
+        session = ls.session_for(settings, options)
+        if session.covers(path):
+            return session.check(path, source)
+        # Not a file of the project's roots (or of a nested project): a full run decides.
+        outcome = run([path], replace(options, stdin=(path, source)))
     except ConfigError as error:
         return f"fsd-lint: {error}"
     except InternalError as error:
@@ -90,7 +115,7 @@ def check_document(document: TextDocument) -> list[Diagnostic] | str:
 
 def publish(ls: FsdLanguageServer, uri: str) -> None:
     document = ls.workspace.get_text_document(uri)
-    result = check_document(document)
+    result = check_document(ls, document)
     if isinstance(result, str):
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, result))
         result = []
@@ -122,8 +147,37 @@ async def did_change(ls: FsdLanguageServer, params: types.DidChangeTextDocumentP
     schedule(ls, params.text_document.uri, DEBOUNCE_SECONDS)
 
 
+@server.feature(types.INITIALIZED)
+async def initialized(ls: FsdLanguageServer, params: types.InitializedParams) -> None:
+    """Ask the client to report changes to Python and config files, if it can."""
+    capabilities = ls.client_capabilities.workspace
+    watch = capabilities.did_change_watched_files if capabilities is not None else None
+    if watch is None or not watch.dynamic_registration:
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED_FILES]
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id="fsd-lint-watched-files",
+                               method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=options),
+        ]))
+    except Exception:  # any error answer (JSON-RPC errors have several types): no watching
+        return
+    ls.watching = True
+    ls.sessions.clear()  # sessions built before this expire; new ones need not
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def did_change_watched_files(ls: FsdLanguageServer,
+                                   params: types.DidChangeWatchedFilesParams) -> None:
+    ls.sessions.clear()
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: FsdLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.sessions.clear()  # the saved file (and maybe others) changed on disk
     for uri in list(ls.workspace.text_documents):
         publish(ls, uri)
 

@@ -49,6 +49,9 @@ class Resolver:
     def __init__(self, model: ProjectModel, facts: Mapping[Path, FileFacts]) -> None:
         self.model = model
         self.facts = facts
+        # locate() answers by (module, id of the preferred root): thousands of imports name
+        # the same few hundred modules. The model's roots live as long as the resolver.
+        self._located: dict[tuple[str, int], Location | None] = {}
 
     def exists(self, module: str) -> bool:
         return module in self.model.modules or module in self.model.packages
@@ -89,6 +92,12 @@ class Resolver:
 
     def locate(self, module: str, prefer: Root | None) -> Location | None:
         """Where ``module`` lies, preferring the importer's root when several could hold it."""
+        key = (module, id(prefer))
+        if key not in self._located:
+            self._located[key] = self._locate(module, prefer)
+        return self._located[key]
+
+    def _locate(self, module: str, prefer: Root | None) -> Location | None:
         roots = sorted(self.model.roots, key=lambda root: root is not prefer)
         for root in roots:
             parts = root.parts_of(module)

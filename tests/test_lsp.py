@@ -32,6 +32,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config=ClientServerConfig(server_command=[str(FSD_LINT), "server"]),
 )
 async def client(lsp_client: LanguageClient, project: Path) -> AsyncIterator[LanguageClient]:
+    registrations: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
     capabilities = pytest_lsp.client_capabilities("visual-studio-code")
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=capabilities, root_uri=project.as_uri(),
@@ -153,6 +160,53 @@ async def test_a_bad_config_is_shown_not_crashed_on(
         assert len(client.diagnostics[uri]) == 0
     finally:
         config.write_text(original)
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+    ))
+
+
+async def test_files_changed_on_disk_reach_the_next_check_through_file_watching(
+    client: LanguageClient, project: Path
+) -> None:
+    """The server keeps the project in memory between keystrokes; a watched-file event makes
+    it read the project again (here: a slice created on disk turns an import into FSD101)."""
+    await asyncio.sleep(0.5)  # the registration follows `initialized`
+    watched = [r for r in client.registrations  # type: ignore[attr-defined]
+               if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert len(watched) == 1
+    path = project / "src/shop/entities/user/model.py"
+    text = "from shop.widgets.header import Header\n"
+    published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    uri = open_document(client, path, text)
+    await published
+    assert list(client.diagnostics[uri]) == []  # no such slice yet: nothing to say
+    created = [project / "src/shop/widgets/__init__.py",
+               project / "src/shop/widgets/header/__init__.py"]
+    created[1].parent.mkdir(parents=True)
+    created[0].write_text("")
+    created[1].write_text("class Header: ...\n")
+    try:
+        published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        change_document(client, uri, 2, text)
+        await published
+        assert list(client.diagnostics[uri]) == []  # no event yet: the session is trusted
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=file.as_uri(), type=types.FileChangeType.Created)
+            for file in created
+        ]))
+        published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        change_document(client, uri, 3, text)
+        await published
+        assert [d.code for d in client.diagnostics[uri]] == ["FSD101"]
+    finally:
+        for file in reversed(created):
+            file.unlink()
+        created[1].parent.rmdir()
+        created[0].parent.rmdir()
 
 
 def test_server_command_is_listed() -> None:

@@ -1,30 +1,39 @@
-"""Reporters: one per output format, each a function of the sorted diagnostics."""
+"""Reporters: one per output format, each a function of the sorted diagnostics.
+
+A format's module is imported only when that format is asked for: most runs print one format,
+and the machine-readable ones pull in XML and schema-shaped code a terminal run never needs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable
 
 from fsd_lint.diagnostics import Diagnostic
 from fsd_lint.reporters.base import ReportContext
-from fsd_lint.reporters.github import render_github
-from fsd_lint.reporters.gitlab import render_gitlab
-from fsd_lint.reporters.json import render_json, render_json_lines
-from fsd_lint.reporters.junit import render_junit
-from fsd_lint.reporters.sarif import render_sarif
-from fsd_lint.reporters.text import render_concise, render_full
 
 Reporter = Callable[[list[Diagnostic], ReportContext], str]
 
-FORMATS: Mapping[str, Reporter] = {
-    "full": render_full,
-    "concise": render_concise,
-    "json": render_json,
-    "json-lines": render_json_lines,
-    "sarif": render_sarif,
-    "github": render_github,
-    "gitlab": render_gitlab,
-    "junit": render_junit,
+# format name -> (module under fsd_lint.reporters, function)
+FORMATS: dict[str, tuple[str, str]] = {
+    "full": ("text", "render_full"),
+    "concise": ("text", "render_concise"),
+    "json": ("json", "render_json"),
+    "json-lines": ("json", "render_json_lines"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
+    "gitlab": ("gitlab", "render_gitlab"),
+    "junit": ("junit", "render_junit"),
 }
 HUMAN_FORMATS = frozenset({"full", "concise"})
 
-__all__ = ["FORMATS", "HUMAN_FORMATS", "ReportContext", "Reporter"]
+
+def reporter(output_format: str) -> Reporter:
+    """The render function of ``output_format`` (one of FORMATS)."""
+    module_name, function = FORMATS[output_format]
+    module = importlib.import_module(f"fsd_lint.reporters.{module_name}")
+    render: Reporter = getattr(module, function)
+    return render
+
+
+__all__ = ["FORMATS", "HUMAN_FORMATS", "ReportContext", "Reporter", "reporter"]

@@ -64,9 +64,10 @@ class FileContext:
 
     def imports_into_root(self) -> Iterable[tuple[ResolvedImport, Location]]:
         """Imports whose target lies in this file's own FSD root."""
+        own = self.location.root
         for resolved in self.imports:
             target = resolved.location
-            if target is not None and target.root.path == self.location.root.path:
+            if target is not None and (target.root is own or target.root.path == own.path):
                 yield resolved, target
 
 

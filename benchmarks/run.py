@@ -337,11 +337,15 @@ class LspClient:
         self.process.wait(timeout=30)
 
 
-def lsp_latency(top: Path, changes: int) -> list[float]:
+CLEAN_IMPORT = "from shop.entities import *"  # features may import entities: no finding
+VIOLATING_IMPORT = "from shop.pages import *"  # FSD101: the reported file goes through libcst
+
+
+def lsp_latency(top: Path, changes: int, first_line: str = CLEAN_IMPORT) -> list[float]:
     """Milliseconds from ``didChange`` to the ``publishDiagnostics`` of that version."""
     path = top / "src/shop/features" / "editor_bench.py"
     body = [f"VALUE_{index} = {index}  # a line of an ordinary module" for index in range(990)]
-    text = "\n".join(["from shop.entities import *", "import os", *body]) + "\n"
+    text = "\n".join([first_line, "import os", *body]) + "\n"
     path.write_text(text, encoding="utf-8")
     subprocess.run(fsd(), cwd=top, capture_output=True, check=False)  # a warm project cache
     client = LspClient(top)
@@ -432,6 +436,7 @@ class Report:
     measures: list[Measure] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
     lsp: list[float] = field(default_factory=list)
+    lsp_finding: list[float] = field(default_factory=list)  # the same file with a finding
     timing: str = ""
     large_tree: str = "not run"
     large: dict[str, Measure] = field(default_factory=dict)
@@ -448,7 +453,7 @@ class Report:
 
 COLD, WARM = "fsd-lint cold, all rules", "fsd-lint warm, nothing changed"
 CHANGED_UI = "fsd-lint warm, one ui file changed"
-CHANGED_API = "fsd-lint warm, one api file changed (auth analysis: libcst)"
+CHANGED_API = "fsd-lint warm, one api file changed (a file the auth rules analyse)"
 TACH, LINTER = "tach check", "import-linter, layers contract, no cache"
 
 
@@ -460,7 +465,7 @@ def targets(report: Report) -> list[tuple[str, str, str, bool]]:
          f"{cold / tach:.2f}x Tach ({cold:.2f} s vs {tach:.2f} s)", cold <= tach),
         ("warm, nothing changed", "<= 0.2 s", f"{warm:.2f} s", warm <= 0.2),
         ("warm, one file changed", "<= 0.4 s",
-         f"{ui:.2f} s (a ui file), {api:.2f} s (an api file: libcst)", ui <= 0.4),
+         f"{ui:.2f} s (a ui file), {api:.2f} s (an api file)", max(ui, api) <= 0.4),
     ]
     if report.large:
         ratio = report.large["fsd-lint"].median / cold
@@ -526,9 +531,17 @@ def render(report: Report) -> str:
         out += ["## Language server", "",
                 f"`didChange` -> `publishDiagnostics` on a 1,000-line file of the M tree, "
                 f"{len(report.lsp)} changes: median {statistics.median(report.lsp):.0f} ms "
-                f"({min(report.lsp):.0f}-{max(report.lsp):.0f}). The server waits 0.3 s after "
-                "a change before it checks (its debounce): that is the floor of this figure.",
-                ""]
+                f"({min(report.lsp):.0f}-{max(report.lsp):.0f}). The server waits 0.05 s after "
+                "a change before it checks (its debounce): that is the floor of this figure. "
+                "The benchmark's client does not watch files, so the server re-reads the "
+                "project every 3 s (the slow outliers)."]
+        if report.lsp_finding:
+            out += ["", f"The same file with a finding (first line `{VIOLATING_IMPORT}`: the "
+                    "document is re-parsed with libcst to place it), "
+                    f"{len(report.lsp_finding)} changes: median "
+                    f"{statistics.median(report.lsp_finding):.0f} ms "
+                    f"({min(report.lsp_finding):.0f}-{max(report.lsp_finding):.0f})."]
+        out += [""]
     out += ["## Where the time goes (fsd-lint cold, M tree, `FSD_LINT_TIMING=1`)", "",
             "```", report.timing, "```", ""]
     return "\n".join(out)
@@ -562,7 +575,9 @@ def main(argv: list[str] | None = None) -> int:
             [str(PEERS / "bin" / "lint-imports"), "--config", str(top / ".importlinter"),
              "--no-cache"], top / "src", lambda: None, src),
     }
-    report.lsp = lsp_latency(top, args.lsp_changes) if args.lsp_changes else []
+    if args.lsp_changes:
+        report.lsp = lsp_latency(top, args.lsp_changes)
+        report.lsp_finding = lsp_latency(top, args.lsp_changes, VIOLATING_IMPORT)
     report.timing = timing_table(top)
     if not args.no_large:
         big, _ = prepare_tree("L")

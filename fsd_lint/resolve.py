@@ -109,9 +109,13 @@ class Resolver:
         return None
 
     def _inside(self, root: Root, parts: tuple[str, ...]) -> bool:
-        return any(
-            self.exists(root.module_name(parts[:size])) for size in range(1, len(parts) + 1)
-        )
+        """Whether the module, or a package on its way, exists in ``root``."""
+        name = root.module_prefix
+        for part in parts:
+            name = f"{name}.{part}" if name else part
+            if self.exists(name):
+                return True
+        return False
 
     def resolve(
         self, fact: ImportFact, module: str, is_package: bool, root: Root | None

@@ -352,6 +352,13 @@ def describe_settings(runs: list[ProjectRun]) -> str:
             f"ignore-type-checking-imports: {str(s.ignore_type_checking_imports).lower()}",
             f"cross-import-api: {s.cross_import_api}",
             f"custom-segments: {', '.join(s.custom_segments) or '(none)'}",
+            f"token-pattern: {s.token_pattern}",
+            f"token-forbidden-layers: {', '.join(s.token_forbidden_layers) or '(none)'}",
+            f"refresh-endpoints: {', '.join(s.refresh_endpoints) or '(none)'}",
+            f"logout-endpoints: {', '.join(s.logout_endpoints) or '(none)'}",
+            f"reset-pattern: {s.reset_pattern}",
+            f"api-client-names: {', '.join(s.api_client_names) or '(none)'}",
+            f"http-libraries: {', '.join(s.http_libraries) or '(none)'}",
             "per-file-ignores: " + ("; ".join(f"{g} = {', '.join(c)}"
                                               for g, c in s.per_file_ignores) or "(none)"),
             "",

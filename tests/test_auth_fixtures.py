@@ -3,9 +3,13 @@
 Each fixture is a small front end (NiceGUI, Streamlit, Flet, Flask) laid out in FSD, with planted
 violations of FSD301-304, FSD401-402 and FSD501 and look-alikes that must stay silent (listed in
 its README). ``expected.json`` was written by hand from SPEC section 5, independently of the rule
-implementation; ``fsd-lint check --output-format json`` run in the fixture must print exactly those
-diagnostics. Code, rule, severity, path, line and column are compared; message, end position and
-fix are best guesses until their wording is settled.
+implementation (code, rule, severity, path, line, column); messages and end positions were then
+taken from the tool's output and reviewed by hand against the source (the message names the
+reported construct and the fix; the span is the reported node of SPEC 5 "where each is
+reported": the storing statement or call, the request call, the import statement, ``def name``
+or ``class Name``). ``fsd-lint check --output-format json`` run in the fixture must print
+exactly those diagnostics, every field: first compared on the key fields (clearer failures for
+a missing or extra diagnostic), then in full.
 """
 
 from __future__ import annotations
@@ -55,6 +59,18 @@ ANCHORS = {
     "FSD501": re.compile(r"class\s"),
 }
 
+# SPEC 5 "Where each is reported": what the whole span (line, column)-(end_line, end_column)
+# must be, and whether the reported statement ends there (only a comment may follow).
+SPANS = {
+    "FSD301": (re.compile(r"(?s)[A-Za-z_].*\S"), True),  # the storing statement or call
+    "FSD302": (re.compile(r"(?s)[A-Za-z_][\w.]*\(.*\)"), False),  # the call
+    "FSD303": (re.compile(r"(?s)[A-Za-z_][\w.]*\(.*\)"), False),
+    "FSD304": (re.compile(r"(?s)[A-Za-z_].*\S"), True),  # the first storing statement
+    "FSD401": (re.compile(r"(async\s+)?def\s+\w+"), False),
+    "FSD402": (re.compile(r"(?s)(import|from)\s.*\S"), True),  # the import statement
+    "FSD501": (re.compile(r"class\s+\w+"), False),
+}
+
 Key = tuple[str, str, str, str, int, int]
 
 
@@ -87,6 +103,15 @@ def _run(name: str, workdir: Path) -> CliResult:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("auth_fixtures")
+
+
+def _span(lines: list[str], diagnostic: dict[str, Any]) -> tuple[str, str]:
+    """The source text a diagnostic covers, and the rest of its last line."""
+    start, end = diagnostic["line"] - 1, diagnostic["end_line"] - 1
+    text = "\n".join(lines[start:end + 1])
+    first_offset = diagnostic["column"] - 1
+    last_offset = len(text) - len(lines[end]) + diagnostic["end_column"] - 1
+    return text[first_offset:last_offset], lines[end][diagnostic["end_column"] - 1:]
 
 
 def _describe(keys: Counter[Key]) -> str:
@@ -123,6 +148,19 @@ def test_reports_exactly_the_planted_diagnostics(name: str, workdir: Path) -> No
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_reports_the_reviewed_messages_and_spans(name: str, workdir: Path) -> None:
+    """Every field of every diagnostic, message, end position and fix included."""
+    actual = _run(name, workdir).json()
+    expected = _expected(name)
+    assert list(map(_key, actual)) == list(map(_key, expected)), "see the key-field test"
+    for got, want in zip(actual, expected, strict=True):
+        where = f"{name}: {got['path']}:{got['line']}:{got['column']} {got['code']}"
+        for field in JSON_FIELDS:
+            assert got[field] == want[field], (
+                f"{where} {field}:\n  got  {got[field]!r}\n  want {want[field]!r}")
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_fixture_is_clean_for_every_other_rule(name: str, workdir: Path) -> None:
     """Apart from the planted auth/API findings, the fixture is sound FSD: no import,
     structure, syntax or I/O diagnostic."""
@@ -148,6 +186,12 @@ def test_expected_json_follows_the_spec(name: str) -> None:
         lines = source.read_text(encoding="utf-8").splitlines()
         text = lines[diagnostic["line"] - 1][diagnostic["column"] - 1:]
         assert ANCHORS[diagnostic["code"]].match(text), (diagnostic, text)
+        span, rest = _span(lines, diagnostic)
+        pattern, whole_statement = SPANS[diagnostic["code"]]
+        assert pattern.fullmatch(span), (diagnostic, span)
+        assert not whole_statement or rest.strip() == "" or rest.lstrip().startswith("#"), (
+            diagnostic, span, rest)
+        assert diagnostic["message"].strip() and diagnostic["fix"] is None
         assert f"`{diagnostic['path']}:{diagnostic['line']}:{diagnostic['column']}`" in readme
 
 

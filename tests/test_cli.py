@@ -416,3 +416,26 @@ def test_a_nested_project_is_checked_with_its_own_settings(tmp_path: Path) -> No
     inner = run_cli(["check", "--output-format", "json", "packages/web/src/shop/entities"],
                     outer)
     assert [d["code"] for d in inner.json()] == ["FSD101"]
+
+
+def test_show_settings_prints_the_auth_keys(tmp_path: Path) -> None:
+    project = shop(tmp_path, config='[tool.fsd-lint]\nroot = "src/shop"\n'
+                   'token-pattern = "(?:secret|jwt)"\n'
+                   'token-forbidden-layers = ["pages", "widgets", "features"]\n'
+                   'refresh-endpoints = ["/session/renew$"]\n'
+                   'logout-endpoints = ["/session/end$", "/bye$"]\n'
+                   'reset-pattern = "drop_everything"\n'
+                   'api-client-names = ["backend"]\n'
+                   'http-libraries = ["requests"]\n')
+    lines = run_cli(["check", "--show-settings"], project).stdout.splitlines()
+    for line in ("token-pattern: (?:secret|jwt)",
+                 "token-forbidden-layers: pages, widgets, features",
+                 "refresh-endpoints: /session/renew$",
+                 "logout-endpoints: /session/end$, /bye$",
+                 "reset-pattern: drop_everything",
+                 "api-client-names: backend",
+                 "http-libraries: requests"):
+        assert line in lines
+    defaults = run_cli(["check", "--show-settings"], shop(tmp_path / "plain")).stdout
+    assert "refresh-endpoints: /refresh/?$, /refresh[-_]?token/?$" in defaults.splitlines()
+    assert "api-client-names: (none)" in defaults.splitlines()

@@ -131,7 +131,22 @@ OK, PROPAGATE = Verdict("ok"), Verdict("propagate")
             return httpx.post("/auth/refresh")
         except httpx.HTTPError:
             return None
-     """, PROPAGATE),
+     """, Verdict("propagate", HANDLER)),
+    ("""\
+        r = httpx.post("/auth/refresh")
+        if r.status_code != 200:
+            return None
+        return r.json()
+     """, Verdict("propagate", STATUS)),
+    ("""\
+        try:
+            r = httpx.post("/auth/refresh")
+        except httpx.HTTPError:
+            raise
+        if not r.ok:
+            return None
+        return r.json()
+     """, Verdict("propagate", STATUS)),
     ("""\
         clear_tokens()
         save_tokens(httpx.post("/auth/refresh").json())
@@ -186,6 +201,12 @@ def test_refresh(body: str, expected: Verdict) -> None:
         except httpx.HTTPError:
             raise
      """, PROPAGATE),
+    ("""\
+        r = httpx.post("/auth/logout")
+        if not r.ok:
+            return None
+        return r.json()
+     """, Verdict("propagate", NEVER)),
 ])
 def test_logout(body: str, expected: Verdict) -> None:
     assert verdict(body, "logout") == expected

@@ -313,7 +313,7 @@ def test_refresh_wrapper_reexported_from_init_is_followed(tmp_path: Path) -> Non
     output = assert_marked(tmp_path, REEXPORTED_REFRESH, base=False, select=FLOWS)
     assert output[0]["column"] == 12
     assert 'it sends `POST("/auth/refresh")`' in output[0]["message"]
-    assert "no `try`/`except`" in output[0]["message"]
+    assert "no `except` catches it and its status is not checked" in output[0]["message"]
 
 
 def test_refresh_failure_paths(tmp_path: Path) -> None:
@@ -384,6 +384,143 @@ def test_wrappers_are_found_through_star_reexports_and_dotted_imports(tmp_path: 
 
             def by_module_alias() -> None:
                 endpoints.refresh_tokens("x")  # error: [FSD302]
+            """,
+    }
+    assert_marked(tmp_path, files, select=FLOWS)
+
+
+UNCALLED_RENEW_HOOK = """\
+    from shop.shared.api import client
+
+
+    def renew(rt):
+        r = client.post("/auth/refresh", json={"rt": rt})  # error: [FSD302]
+        if r.status_code != 200:
+            return None
+        return r.json()
+
+
+    client.renew = renew
+    """
+
+
+def test_uncalled_function_returning_none_on_failure_is_reported(tmp_path: Path) -> None:
+    files = {
+        "src/shop/shared/auth/renew.py": UNCALLED_RENEW_HOOK,
+        "src/shop/shared/auth/hooks.py": """\
+            from shop.shared.api import client, post
+
+
+            def renew_or_none(rt):
+                try:
+                    return post("/token/refresh", {"rt": rt})  # error: [FSD302]
+                except OSError:
+                    return None
+
+
+            def sign_out():
+                r = client.post("/auth/logout")  # error: [FSD303]
+                if not r.ok:
+                    return None
+                return r.json()
+
+
+            client.hooks = {"refresh": renew_or_none, "logout": sign_out}
+            """,
+    }
+    output = assert_marked(tmp_path, files, select=FLOWS)
+    messages = {d["path"].rsplit("/", 1)[1] + f":{d['line']}": d["message"] for d in output}
+    assert ("the failure branch of its status check does not reset the token store, and no call "
+            "of `renew` in the project handles the failure instead") in messages["renew.py:5"]
+    assert "an `except` handler catches its failure" in messages["hooks.py:6"]
+    assert "nothing resets the token store" in messages["hooks.py:12"]
+
+
+def test_called_function_returning_none_on_failure_is_checked_at_its_callers(
+        tmp_path: Path) -> None:
+    files = {
+        "src/shop/shared/auth/renew.py": UNCALLED_RENEW_HOOK.replace(
+            "  # error: [FSD302]", ""),
+        "src/shop/shared/auth/session.py": """\
+            from shop.shared.api import client
+
+            from .renew import renew
+            from .tokens import clear_tokens, refresh_token, save_tokens
+
+
+            def resets_on_none() -> None:
+                pair = renew(refresh_token())
+                if pair is None:
+                    clear_tokens()
+                    return
+                save_tokens(pair)
+
+
+            class Session:
+                def _renew(self):
+                    r = client.post("/auth/refresh")
+                    if not r.ok:
+                        return None
+                    return r.json()
+
+                def ensure(self) -> None:
+                    pair = self._renew()
+                    if pair is None:
+                        clear_tokens()
+                        return
+                    save_tokens(pair)
+            """,
+        "src/shop/shared/auth/keep.py": """\
+            from .renew import renew
+            from .tokens import refresh_token, save_tokens
+
+
+            def keeps_dead_tokens() -> None:
+                pair = renew(refresh_token())  # error: [FSD302]
+                if pair is None:
+                    return
+                save_tokens(pair)
+            """,
+    }
+    output = assert_marked(tmp_path, files, select=FLOWS)
+    assert 'it sends `client.post("/auth/refresh")`' in output[0]["message"]
+
+
+def test_uncalled_wrappers_that_hand_the_failure_over_stay_silent(tmp_path: Path) -> None:
+    files = {
+        "src/shop/shared/auth/hooks.py": """\
+            from shop.shared.api import client
+            from shop.shared.auth import clear_tokens
+
+
+            def thin(rt):
+                return client.post("/auth/refresh", json={"rt": rt})
+
+
+            def thin_json(rt):
+                r = client.post("/auth/refresh", json={"rt": rt})
+                return r.json()
+
+
+            def raises(rt):
+                r = client.post("/auth/refresh", json={"rt": rt})
+                r.raise_for_status()
+                return r.json()
+
+
+            def resets_on_failure(rt):
+                r = client.post("/auth/refresh", json={"rt": rt})
+                if r.status_code != 200:
+                    clear_tokens()
+                    return None
+                return r.json()
+
+
+            def thin_logout():
+                return client.post("/auth/logout")
+
+
+            client.hooks = [thin, thin_json, raises, resets_on_failure, thin_logout]
             """,
     }
     assert_marked(tmp_path, files, select=FLOWS)

@@ -104,6 +104,17 @@ SENDERS = {
         def warm_up() -> None:  # error: [FSD401]
             get("/health")
         """,
+    "src/shop/widgets/avatar/__init__.py": """\
+        from shop.shared.api import get
+
+
+        def fetch_avatar() -> bytes:  # error: [FSD401]
+            return get("/me/avatar").content
+        """,
+    "src/shop/widgets/avatar/ui/avatar.py": """\
+        def avatar(picture: bytes) -> str:
+            return picture.hex()
+        """,
     "src/shop/shared/auth/renewal.py": """\
         from shop.shared.api import get, post
 
@@ -173,8 +184,11 @@ def test_request_functions_outside_api_segments(tmp_path: Path) -> None:
     ui = next(d for d in output if d["code"] == "FSD401" and d["line"] == 12)
     assert "the `ui` segment of `pages/profile`" in ui["message"]
     assert "`pages/profile/api/`" in ui["message"]
+    public = next(d for d in output if d["path"].endswith("avatar/__init__.py"))
+    assert "defined in the public API (`__init__.py`) of `widgets/avatar`" in public["message"]
     raw = next(d for d in output if d["code"] == "FSD402" and "isbn" in d["path"])
-    assert raw["message"].startswith("`from urllib.request import urlopen`: `shared/lib`")
+    assert raw["message"].startswith("`from urllib.request import urlopen`: `shared/lib` sends "
+                                     "requests with `urllib.request` directly")
     assert raw["severity"] == "warning"
 
 
@@ -281,7 +295,7 @@ def test_token_logic_in_shared_request_modules(tmp_path: Path) -> None:
     }
     output = assert_marked(tmp_path, files, select="FSD304")
     first = next(d for d in output if d["path"].endswith("session.py"))
-    assert "`shared/api` mixes token management (`_token = …`)" in first["message"]
+    assert "this `shared/api` module mixes token management (`_token = …`)" in first["message"]
     assert "`set_token`" not in first["message"] and "`get`" in first["message"]
 
 

@@ -45,7 +45,11 @@ class Flow:
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: Literal["ok", "bad", "propagate"]  # propagate: the callers get the failure
+    """``propagate``: the callers get the failure. Its ``reason`` is set when the function
+    hands the failure over only through what it returns (``return None`` on the failing
+    branch), which is no hand-over when nothing calls it: the reason to report it then."""
+
+    outcome: Literal["ok", "bad", "propagate"]
     reason: str = ""
 
 
@@ -307,12 +311,11 @@ def _handler_paths(frames: list[_Frame], try_depths: list[int]) -> Iterator[Fail
 
 # -- the verdict ----------------------------------------------------------------------------
 
-NO_HANDLING = ("nothing handles its failure: no `try`/`except` around it and no status check "
-               "on its result")
+NO_HANDLING = "nothing handles its failure: no `except` catches it and its status is not checked"
 HANDLER = ("an `except` handler catches its failure without resetting the token store "
            "(reset there, then re-raise if the caller must know)")
-STATUS = "the branch its failed status takes does not reset the token store"
-STATUS_RAISE = "the branch its failed status takes raises without resetting the token store"
+STATUS = "the failure branch of its status check does not reset the token store"
+STATUS_RAISE = "the failure branch of its status check raises without resetting the token store"
 SUCCESS_ONLY = ("the token store is reset only after the request succeeds: when it fails, "
                 "the tokens stay")
 NEVER = "nothing resets the token store (access and refresh tokens)"
@@ -323,7 +326,10 @@ def judge(flow: Flow, kind: Kind, is_reset: Callable[[int], bool],
           handles_tokens: bool) -> Verdict:
     """Whether every failure path of the request reaches a reset (``ok``), some does not
     (``bad``, with the reason), or the function hands its failure to its callers
-    (``propagate``: it is a wrapper; its call sites are checked instead)."""
+    (``propagate``: it is a wrapper; its call sites are checked instead). A thin wrapper
+    (it returns the request's result, nothing handles its failure) and one that raises on
+    failure hand it over unconditionally; one whose failing branch returns a value hands it
+    over only to callers that exist (see ``Verdict``)."""
 
     def resets(events: frozenset[int]) -> bool:
         return any(is_reset(event) for event in events)
@@ -332,6 +338,7 @@ def judge(flow: Flow, kind: Kind, is_reset: Callable[[int], bool],
         return Verdict("ok")
     wrapper_like = not handles_tokens and not flow.conditional
     reasons: list[str] = []
+    signalled: list[str] = []  # failure paths handed over by a returned value only
     propagate = False
 
     def hand_over(end: End, reason: str) -> None:
@@ -342,6 +349,8 @@ def judge(flow: Flow, kind: Kind, is_reset: Callable[[int], bool],
             propagate = True
         else:
             reasons.append(reason)
+        if signals:  # the function resets nothing: for a logout, not even on success
+            signalled.append(NEVER if kind == "logout" else reason)
 
     for path in flow.handlers:
         if not resets(path.events):
@@ -364,4 +373,6 @@ def judge(flow: Flow, kind: Kind, is_reset: Callable[[int], bool],
         return Verdict("bad", reasons[0])
     if kind == "logout" and not propagate and not resets(flow.after):
         return Verdict("bad", FAILURE_ONLY)
-    return Verdict("propagate") if propagate else Verdict("ok")
+    if propagate:
+        return Verdict("propagate", signalled[0] if signalled else "")
+    return Verdict("ok")

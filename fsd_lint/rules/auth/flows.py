@@ -14,7 +14,8 @@ def failing_requests(
     file: FileContext, ctx: RuleContext, kind: Kind
 ) -> Iterator[tuple[CallSite, str, str]]:
     """(call, the request as shown in messages, why) for each bad request call of ``kind``;
-    a call of a wrapper is shown with the request it wraps."""
+    a call of a wrapper is shown with the request it wraps. A function that hands the failure
+    over only through what it returns is bad when nothing in the project calls it."""
     if file.facts.auth is None:
         return
     index = index_for(ctx)
@@ -24,7 +25,14 @@ def failing_requests(
             if shown is None:
                 continue
             verdict = index.verdict(file.path, info, site.anchor, kind)
-            if verdict.outcome == "bad":
-                if index.sends(file.path, site) is None:
-                    shown = f"`{site.callee}(…)` (it sends {shown})"
-                yield site, shown, verdict.reason
+            reason = verdict.reason
+            if verdict.outcome == "propagate" and reason:
+                if index.is_called((file.path, info.qualname)):
+                    continue
+                reason += (f", and no call of `{info.qualname}` in the project handles the "
+                           f"failure instead")
+            elif verdict.outcome != "bad":
+                continue
+            if index.sends(file.path, site) is None:
+                shown = f"`{site.callee}(…)` (it sends {shown})"
+            yield site, shown, reason

@@ -33,9 +33,9 @@ def check(file: FileContext, ctx: RuleContext) -> Iterator[Finding]:
     more = ", …" if len(senders) > 3 else ""
     yield Finding(
         CODE,
-        f"`{location.describe()}` mixes token management ({first.what}) with functions that "
-        f"send requests ({names}{more}); keep requests in `shared/api` and move storing and "
-        f"resetting tokens to a `shared/auth` segment",
+        f"this `{location.describe()}` module mixes token management ({first.what}) with "
+        f"functions that send requests ({names}{more}); keep requests in `shared/api` and move "
+        f"storing and resetting tokens to a `shared/auth` segment",
         file.path,
         anchor=first.anchor,
     )

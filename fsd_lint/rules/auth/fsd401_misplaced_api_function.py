@@ -29,11 +29,19 @@ def check(file: FileContext, ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(
             CODE,
             f"`{info.qualname}` sends a backend request (`{requests[0].target}`) but is defined "
-            f"in {where(location)}; request functions belong in {destination(location)}, and "
+            f"in {_place(file)}; request functions belong in {destination(location)}, and "
             f"callers use them from there",
             file.path,
             anchor=info.anchor,
         )
+
+
+def _place(file: FileContext) -> str:
+    """Where the function is defined; a slice's ``__init__.py`` is its public API."""
+    location = file.location
+    if file.is_package and location.slice is not None and location.segment is None:
+        return f"the public API (`__init__.py`) of `{location.describe()}`"
+    return where(location)
 
 
 def _api_segment(location: Location) -> bool:

@@ -30,7 +30,7 @@ def check(file: FileContext, ctx: RuleContext) -> Iterator[Finding]:
         shown = f"`{statement(fact)}`: " if fact is not None else ""
         yield Finding(
             CODE,
-            f"{shown}`{file.location.describe()}` sends requests with {request.origin} directly "
+            f"{shown}`{file.location.describe()}` sends requests with `{request.origin}` directly "
             f"(`{request.target}` in `{function}`); send them through the project's API client "
             f"in `shared/api`, which owns the base URL, headers, auth and error handling",
             file.path,

@@ -3,8 +3,9 @@
 It answers, across files: is this call the shared API client (a name imported from
 ``shared/api`` or configured), which endpoint does a request hit (refresh, logout), which
 project function does a call reach (through imports and ``__init__`` re-exports), is that
-function a refresh/logout wrapper (it hands the request's failure to its callers), and does a
-call reset the token store (by its form, or because the function it reaches does).
+function called at all, is it a refresh/logout wrapper (it hands the request's failure to its
+callers), and does a call reset the token store (by its form, or because the function it
+reaches does).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class AuthIndex:
         self._wrappers: dict[Target, dict[Kind, str]] = {}
         self._resetters: dict[Target, bool] = {}
         self._verdicts: dict[tuple[Path, str, int, Kind], Verdict] = {}
+        self._called: frozenset[Target] | None = None
 
     # -- files ----------------------------------------------------------------------------
 
@@ -165,6 +167,20 @@ class AuthIndex:
                 found = self._symbol(path, parts, self._defines_function)
             self._calls[key] = found
         return self._calls[key]
+
+    def is_called(self, target: Target) -> bool:
+        """Some call in the project, other than its own, reaches the function."""
+        if self._called is None:
+            called: set[Target] = set()
+            for path in self.ctx.resolver.facts:
+                view = self.view(path)
+                for info in view.functions.values() if view is not None else ():
+                    for site in info.calls:
+                        found = self.resolve_call(path, info.qualname, site.callee)
+                        if found is not None and found != (path, info.qualname):
+                            called.add(found)
+            self._called = frozenset(called)
+        return target in self._called
 
     def _defines_function(self, path: Path, name: str) -> bool:
         return name != "" and self.function((path, name)) is not None

@@ -9,7 +9,8 @@ Layout (``.fsd_lint_cache/`` in the project directory unless ``--cache-dir``,
       <version>/
         <key>.facts00-15  facts, and facts with positions, by sha256 of the file's bytes (in
                           16 shards: a run that analysed one file rewrites one shard)
-        <key>.index       path -> (size, mtime, ctime, inode, sha256); results of whole runs
+        <key>.index       path -> (size, mtime, ctime, inode, sha256); results and
+                          findings of whole runs
 
 ``<key>`` digests everything the facts depend on: this format, the tool (its version and a
 fingerprint of its own source files, so an edited install never reads stale facts), the Python
@@ -24,7 +25,10 @@ systems with sub-second timestamps, 2 s on those with whole seconds; a file chan
 within the same timestamp tick would otherwise keep its old entry. ctime cannot be set back by
 tools, so a later write always shows. A whole run's diagnostics are stored
 under a digest of every input (tool, settings, options, current directory, targets, and the
-content hash of every file): when nothing changed, they are reused as they are.
+content hash of every file): when nothing changed, they are reused as they are. The rules'
+findings (before positions and suppressions) are stored under the same digest: when the only
+files that changed have the very facts their previous contents had (a comment, a docstring or
+a function body edited), the engine looks them up under the previous hashes and runs no rule.
 
 Writes go to a temporary file renamed over the old one, so a reader sees the old file or the
 new one, never half of one; two concurrent runs may each lose the other's additions, never
@@ -52,7 +56,7 @@ from typing import Any, BinaryIO
 from fsd_lint.diagnostics import Diagnostic
 from fsd_lint.facts.types import FileFacts
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR_NAME = ".fsd_lint_cache"
 CACHE_DIR_ENV = "FSD_LINT_CACHE_DIR"
 RACY_NS = 2_000_000_000  # a file changed this recently is read again next time...
@@ -198,7 +202,7 @@ class Cache:
         if self._index is None:
             loaded = _load(self.folder / f"{self.key}.index", self.key)
             self._index = loaded or {"format": FORMAT, "key": self.key, "files": {},
-                                     "results": {}}
+                                     "results": {}, "findings": {}}
         return self._index
 
     def known_digests(self, paths: Iterable[Path]) -> dict[Path, bytes]:
@@ -219,6 +223,12 @@ class Cache:
                              status.st_ino):
                 known[path] = entry[4]
         return known
+
+    def recorded_digest(self, path: Path) -> bytes | None:
+        """The content hash the index holds for ``path``, whether or not its stat still
+        matches (for a changed file: the hash of what it held before)."""
+        entry = self.index["files"].get(str(path))
+        return entry[4] if entry is not None else None
 
     def record_stat(self, path: Path, stat: StatKey | None, seen_at: int, digest: bytes) -> None:
         """Remember that ``path`` with ``stat`` (taken at ``seen_at``, before reading) holds
@@ -256,6 +266,21 @@ class Cache:
         results[run_key] = tuple(diagnostics)
         while len(results) > MAX_RESULTS:
             del results[next(iter(results))]
+        self._index_changed = True
+
+    def findings(self, run_key: str) -> tuple[tuple[Any, ...], ...] | None:
+        """The rules' findings of an earlier run, as rows (the engine reads them)."""
+        found = self.index["findings"].get(run_key)
+        return found if isinstance(found, tuple) else None
+
+    def add_findings(self, run_key: str, rows: tuple[tuple[Any, ...], ...]) -> None:
+        table: dict[str, tuple[tuple[Any, ...], ...]] = self.index["findings"]
+        if table.get(run_key) == rows:
+            return
+        table.pop(run_key, None)
+        table[run_key] = rows
+        while len(table) > MAX_RESULTS:
+            del table[next(iter(table))]
         self._index_changed = True
 
     # -- the facts ------------------------------------------------------------------------------

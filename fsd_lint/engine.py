@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fsd_lint import timing
 from fsd_lint.cache import Cache, run_key
@@ -23,7 +24,7 @@ from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.model.build import build_model
 from fsd_lint.model.project import ProjectModel
 from fsd_lint.resolve import Resolver
-from fsd_lint.rules.api import FileContext, Finding, RuleContext
+from fsd_lint.rules.api import FileContext, Finding, ModuleRewrite, RuleContext
 from fsd_lint.rules.registry import ALIASES, BY_CODE, RULES
 from fsd_lint.selection import Overrides, RuleSelection, build_selection
 from fsd_lint.settings import Settings
@@ -147,8 +148,21 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                 timing.count("whole run from the cache")
                 return finish(cached)
         facts = gatherer.facts(paths, overrides)
-        with timing.phase("rules"):
-            findings = run_rules(settings, model, facts, to_check, targets, project.selection)
+        reusable = cache is not None and not overrides \
+            and all(path in gatherer.digests for path in paths)
+        findings = None
+        if cache is not None and reusable:
+            findings = _findings_from(cache.findings(_run_key(
+                cache, settings, targets, options, gatherer.equivalent_digests(facts))))
+        if findings is not None:
+            timing.count("findings from the cache", len(findings))
+        else:
+            with timing.phase("rules"):
+                findings = run_rules(settings, model, facts, to_check, targets,
+                                     project.selection)
+        if cache is not None and reusable:  # under this run's own hashes, for the next one
+            cache.add_findings(_run_key(cache, settings, targets, options, gatherer.digests),
+                               _finding_rows(findings))
         with timing.phase("diagnostics"):
             diagnostics = to_diagnostics(
                 findings, {path: facts[path] for path in to_check}, project.selection,
@@ -156,7 +170,7 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                 positions=lambda need: gatherer.positioned(need, overrides),
             )
     if cache is not None:
-        if not overrides and all(path in gatherer.digests for path in paths):
+        if reusable:
             cache.add_result(
                 _run_key(cache, settings, targets, options, gatherer.digests), diagnostics
             )
@@ -167,6 +181,29 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
 
 
 AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
+
+
+def _finding_rows(findings: list[Finding]) -> tuple[tuple[Any, ...], ...]:
+    """Findings as rows of the cache's own types (paths as text, a fix as its two strings)."""
+    return tuple(
+        (f.code, f.message, str(f.path), f.ordinal,
+         (f.fix.title, f.fix.replacement) if f.fix is not None else None, f.span, f.anchor)
+        for f in findings
+    )
+
+
+def _findings_from(rows: tuple[tuple[Any, ...], ...] | None) -> list[Finding] | None:
+    """The findings of cached rows; None when there are none or they are not well formed."""
+    if rows is None:
+        return None
+    try:
+        return [
+            Finding(code, message, Path(path), ordinal,
+                    ModuleRewrite(*fix) if fix is not None else None, span, anchor)
+            for code, message, path, ordinal, fix, span, anchor in rows
+        ]
+    except (TypeError, ValueError):
+        return None
 
 
 def _run_key(cache: Cache, settings: Settings, targets: list[Path], options: RunOptions,

@@ -51,6 +51,8 @@ class Gatherer:
         self.options = options
         self.auth = auth
         self.digests: dict[Path, bytes] = {}  # content hash of every file read or known
+        self.previous: dict[Path, bytes] = {}  # for files the index no longer vouches for:
+        # the content hash it held (what the file contained when last seen)
         self._pending: dict[Path, tuple[StatKey, int]] = {}  # read here, analysed by workers
 
     def known(self, paths: Sequence[Path]) -> dict[Path, bytes]:
@@ -78,6 +80,11 @@ class Gatherer:
                     if cached is not None:
                         facts[path] = cached
             unknown = [path for path in on_disk if path not in facts]
+            self.previous = {}
+            for path in unknown:
+                recorded = cache.recorded_digest(path)
+                if recorded is not None:
+                    self.previous[path] = recorded
             if unknown and cache.has_facts():
                 tasks += self._read_and_look_up(unknown, facts)
             else:
@@ -93,6 +100,18 @@ class Gatherer:
             timing.count(f"facts: {item.route}")
             self._remember(item, overrides)
         return facts
+
+    def equivalent_digests(self, facts: Mapping[Path, FileFacts]) -> dict[Path, bytes]:
+        """This run's content hashes, except that a changed file whose facts equal those of its
+        previous content counts as that content: the rules cannot tell them apart."""
+        digests = dict(self.digests)
+        if self.cache is None:
+            return digests
+        for path, previous in self.previous.items():
+            if digests.get(path) != previous and path in facts \
+                    and self.cache.facts(previous) == facts[path]:
+                digests[path] = previous
+        return digests
 
     def _read_and_look_up(self, paths: list[Path], facts: dict[Path, FileFacts]
                           ) -> list[tuple[Path, bytes | None]]:

@@ -104,6 +104,50 @@ def test_a_changed_file_is_analysed_again_and_only_it(tmp_path: Path) -> None:
     assert codes(check(top)) == [("FSD103", "shop/features/basket/ui.py", 1)]
 
 
+def test_an_edit_that_leaves_the_facts_alone_reuses_the_findings(tmp_path: Path) -> None:
+    """A comment added above a finding: no rule runs again, yet the finding moves down."""
+    top = make_project(tmp_path)
+    check(top)
+    basket = top / "shop/features/basket/ui.py"
+    basket.write_text("# a comment line added\n" + SIDESTEP, encoding="utf-8")
+    age_files(top)  # the index keeps what the file held before: its entry is not racy
+    edited = check(top)
+    assert counted(edited, "findings from the cache") == 1
+    assert "  rules " not in edited.stderr
+    assert codes(edited) == [("FSD103", "shop/features/basket/ui.py", 2)]
+    assert edited.stdout == check(top, "--no-cache").stdout
+
+
+def test_an_edit_that_changes_the_facts_runs_the_rules(tmp_path: Path) -> None:
+    top = make_project(tmp_path)
+    check(top)
+    view = top / "shop/features/login/ui.py"
+    view.write_text(CLEAN_VIEW + "from shop.pages.home import ui\n", encoding="utf-8")
+    age_files(top)
+    edited = check(top)
+    assert counted(edited, "findings from the cache") == 0
+    assert "  rules " in edited.stderr
+    assert ("FSD101", "shop/features/login/ui.py", 6) in codes(edited)
+
+
+def test_findings_are_not_reused_when_another_file_changes_how_imports_resolve(
+    tmp_path: Path,
+) -> None:
+    """A public API that starts re-exporting ``model``: the file importing it is unchanged, yet
+    its finding goes; the facts of ``__init__.py`` changed, so the rules run again."""
+    top = make_project(tmp_path)
+    (top / "shop/features/basket/ui.py").write_text(
+        "from shop.entities.user import model\n", encoding="utf-8")
+    age_files(top)
+    assert codes(check(top)) == [("FSD103", "shop/features/basket/ui.py", 1)]
+    (top / "shop/entities/user/__init__.py").write_text(
+        "from . import model\nfrom .model import User\n", encoding="utf-8")
+    age_files(top)
+    edited = check(top)
+    assert counted(edited, "findings from the cache") == 0
+    assert codes(edited) == []
+
+
 def test_a_rewrite_of_the_same_size_with_the_old_mtime_is_seen(tmp_path: Path) -> None:
     top = make_project(tmp_path)
     view = top / "shop/features/login/ui.py"

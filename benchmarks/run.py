@@ -211,15 +211,21 @@ def primer(top: Path) -> Callable[[], None]:
     return prime
 
 
-def editor(top: Path, path: Path) -> Callable[[], None]:
-    """Warm the cache, then change one file (a comment line added: the same findings)."""
+def editor(top: Path, path: Path, imports: bool = False) -> Callable[[], None]:
+    """Warm the cache, then change one file: a comment line added (its facts stay the same,
+    so the findings of the previous run are reused), or, with ``imports``, an import of the
+    standard library added (its facts change: every rule runs again; the same findings)."""
     counter = [0]
+    original = path.read_text(encoding="utf-8")
 
     def edit() -> None:
         primer(top)()
         counter[0] += 1
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(f"# edit {counter[0]}\n")
+        if imports:
+            path.write_text(original + f"import json as json_{counter[0]}\n", encoding="utf-8")
+        else:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"# edit {counter[0]}\n")
 
     return edit
 
@@ -240,6 +246,8 @@ def session(top: Path, runs: int) -> list[Measure]:
         Measure(WARM, fsd(), top, primer(top)),
         Measure(CHANGED_UI, fsd(), top, editor(top, ui_file)),
         Measure(CHANGED_API, fsd(), top, editor(top, api_file)),
+        Measure(IMPORT_ADDED, fsd(), top, editor(top, first(top / "src/shop/widgets", "ui/*.py"),
+                                                  imports=True)),
         Measure(TACH, [str(PEERS / "bin" / "tach"), "check"], top),
         Measure(LINTER, [str(PEERS / "bin" / "lint-imports"), "--config",
                          str(top / ".importlinter"), "--no-cache"], src,
@@ -452,20 +460,23 @@ class Report:
 
 
 COLD, WARM = "fsd-lint cold, all rules", "fsd-lint warm, nothing changed"
-CHANGED_UI = "fsd-lint warm, one ui file changed"
-CHANGED_API = "fsd-lint warm, one api file changed (a file the auth rules analyse)"
+CHANGED_UI = "fsd-lint warm, one ui file changed (a comment added)"
+CHANGED_API = "fsd-lint warm, one api file changed (a comment added; auth analysis)"
+IMPORT_ADDED = "fsd-lint warm, one ui file changed (an import added: the rules run again)"
 TACH, LINTER = "tach check", "import-linter, layers contract, no cache"
 
 
 def targets(report: Report) -> list[tuple[str, str, str, bool]]:
     tach, cold = report.measure(TACH).median, report.measure(COLD).median
-    warm, ui, api = (report.measure(name).median for name in (WARM, CHANGED_UI, CHANGED_API))
+    warm, ui, api, added = (report.measure(name).median
+                            for name in (WARM, CHANGED_UI, CHANGED_API, IMPORT_ADDED))
     rows = [
         ("cold full check", "<= 1.0x Tach",
          f"{cold / tach:.2f}x Tach ({cold:.2f} s vs {tach:.2f} s)", cold <= tach),
         ("warm, nothing changed", "<= 0.2 s", f"{warm:.2f} s", warm <= 0.2),
         ("warm, one file changed", "<= 0.4 s",
-         f"{ui:.2f} s (a ui file), {api:.2f} s (an api file)", max(ui, api) <= 0.4),
+         f"{ui:.2f} s (a comment in a ui file), {api:.2f} s (in an api file), {added:.2f} s "
+         "(an import added)", max(ui, api, added) <= 0.4),
     ]
     if report.large:
         ratio = report.large["fsd-lint"].median / cold

@@ -15,6 +15,7 @@ from pathlib import Path
 import libcst as cst
 
 from fsd_lint.diagnostics import Diagnostic, Edit
+from fsd_lint.facts.comments import comment_columns
 from fsd_lint.noqa import noqa_edit
 
 # Diagnostics that cannot take a noqa comment safely: the file does not parse or read.
@@ -158,8 +159,9 @@ def plan_noqa(diagnostics: Iterable[Diagnostic]) -> list[FileFix]:
             if diagnostic.code not in codes:
                 codes.append(diagnostic.code)
         added = 0
+        comments = comment_columns(original)
         for line, codes in codes_by_line.items():
-            edit = noqa_edit(lines[line - 1], codes)
+            edit = noqa_edit(lines[line - 1], codes, comments.get(line))
             if edit is None:
                 continue
             text = lines[line - 1]

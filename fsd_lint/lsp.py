@@ -28,6 +28,7 @@ from fsd_lint import __version__
 from fsd_lint.diagnostics import Diagnostic, Severity, Span
 from fsd_lint.engine import RunOptions
 from fsd_lint.extraction import InternalError
+from fsd_lint.facts.comments import comment_columns
 from fsd_lint.noqa import noqa_edit
 from fsd_lint.runner import plan, run
 from fsd_lint.session import ProjectSession
@@ -195,7 +196,7 @@ async def did_close(ls: FsdLanguageServer, params: types.DidCloseTextDocumentPar
 def noqa_text_edit(document: TextDocument, line: int, code: str) -> types.TextEdit | None:
     """The edit that adds ``code`` to the line's ``# noqa`` comment (None: already there)."""
     text = document.lines[line] if line < len(document.lines) else ""
-    edit = noqa_edit(text, [code])
+    edit = noqa_edit(text, [code], comment_columns(document.source).get(line + 1))
     if edit is None:
         return None
     code_points = ServerTextRange(ServerTextPosition(line, edit.start),

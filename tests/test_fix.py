@@ -153,3 +153,29 @@ def test_add_noqa_silences_every_reported_line_once(tmp_path: Path) -> None:
     assert run_cli(["check"], project).returncode == 0
     again = run_cli(["check", "--add-noqa"], project)
     assert "Added 0 noqa comments." in again.stdout
+
+
+def test_add_noqa_edits_comments_never_strings(tmp_path: Path) -> None:
+    """A ``# noqa`` inside a string is text, not a suppression: the comment is added after it,
+    the string is left alone; an ``ignore[...]`` directive is extended where it is."""
+    project = write_packages(tmp_path, {
+        "pyproject.toml": '[tool.fsd-lint]\nroot = "src/shop"\n',
+        "src/shop/shared/api/client.py": "",
+        "src/shop/entities/user/model.py": (
+            'from shop.features.auth import login; X = "# noqa: E501"\n'
+            "from shop.features.cart import add  # fsd-lint: ignore[FSD103] why\n"
+            "from shop.pages.home import page  # a plain comment\n"
+        ),
+        "src/shop/features/auth/ui.py": "def login() -> None: ...\n",
+        "src/shop/features/cart/ui.py": "def add() -> None: ...\n",
+        "src/shop/pages/home/ui.py": "def page() -> None: ...\n",
+    }, "src/shop")
+    result = run_cli(["check", "--add-noqa"], project)
+    assert "Added 3 noqa comments." in result.stdout, result.stdout + result.stderr
+    assert (project / "src/shop/entities/user/model.py").read_text() == (
+        'from shop.features.auth import login; X = "# noqa: E501"  # noqa: FSD101\n'
+        "from shop.features.cart import add  # fsd-lint: ignore[FSD103, FSD101] why\n"
+        "from shop.pages.home import page  # a plain comment  # noqa: FSD101\n"
+    )
+    assert run_cli(["check"], project).returncode == 0
+

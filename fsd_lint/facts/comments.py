@@ -14,23 +14,27 @@ from collections.abc import Iterator
 from fsd_lint.diagnostics import Span
 from fsd_lint.facts.types import Suppression
 
-_NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<list>[^#]*))?", re.IGNORECASE)
-_FSD_NOQA = re.compile(r"#\s*fsd-lint\s*:\s*noqa\b", re.IGNORECASE)
-_FSD_IGNORE = re.compile(r"#\s*fsd-lint\s*:\s*ignore\[(?P<list>[^\]]*)\]", re.IGNORECASE)
+NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<list>[^#]*))?", re.IGNORECASE)
+FSD_NOQA = re.compile(r"#\s*fsd-lint\s*:\s*noqa\b", re.IGNORECASE)
+FSD_IGNORE = re.compile(r"#\s*fsd-lint\s*:\s*ignore\[(?P<list>[^\]]*)\]", re.IGNORECASE)
 _SKIP_FILE = re.compile(r"#\s*fsd-lint\s*:\s*skip-file\b", re.IGNORECASE)
 _SELECTOR = re.compile(r"^(?:[A-Za-z]+[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$")
+_WORD = re.compile(r"[^,\s]+")
+
+
+def selector_words(text: str) -> list[re.Match[str]]:
+    """The codes and rule names that open a comma/space separated list, in order, with their
+    places in ``text``; the list stops at the first other word."""
+    found = []
+    for word in _WORD.finditer(text):
+        if not _SELECTOR.match(word[0]):
+            break
+        found.append(word)
+    return found
 
 
 def _selectors(text: str) -> frozenset[str]:
-    """Codes and rule names from a comma/space separated list; stops at the first other word."""
-    found = []
-    for token in re.split(r"[,\s]+", text.strip()):
-        if not token:
-            continue
-        if not _SELECTOR.match(token):
-            break
-        found.append(token)
-    return frozenset(found)
+    return frozenset(word[0] for word in selector_words(text))
 
 
 def _comments(text: str) -> Iterator[tuple[int, int, str]]:
@@ -44,6 +48,12 @@ def _comments(text: str) -> Iterator[tuple[int, int, str]]:
             index = line.find("#")
             if index >= 0:
                 yield number, index, line[index:]
+
+
+def comment_columns(text: str) -> dict[int, int]:
+    """Line number -> where (0-based column) the comment on that line starts, for the lines
+    that have one: what looks like a comment inside a string is not one."""
+    return {line: column for line, column, _ in _comments(text)}
 
 
 def _next_code_line(lines: list[str], after: int) -> int:
@@ -68,17 +78,17 @@ def parse_suppressions(text: str) -> tuple[Suppression, ...]:
     found: list[Suppression] = []
     for line, column, comment in _comments(text):
         own_line = not lines[line - 1][:column].strip() if line <= len(lines) else False
-        ignore = _FSD_IGNORE.search(comment)
+        ignore = FSD_IGNORE.search(comment)
         if ignore:
             target = _next_code_line(lines, line) if own_line else line
             found.append(Suppression(target, _selectors(ignore["list"]), ignore[0],
                                      _at(line, column, ignore)))
             continue
-        fsd_noqa = _FSD_NOQA.search(comment)
+        fsd_noqa = FSD_NOQA.search(comment)
         if fsd_noqa:
             found.append(Suppression(line, None, fsd_noqa[0], _at(line, column, fsd_noqa)))
             continue
-        noqa = _NOQA.search(comment)
+        noqa = NOQA.search(comment)
         if noqa:
             selectors = _selectors(noqa["list"]) if noqa["colon"] else None
             if selectors is not None and not selectors:

@@ -71,28 +71,28 @@ def fast_path_enabled() -> bool:
     return os.environ.get(NO_FAST_PATH_ENV, "") in ("", "0")
 
 
-Route = Literal["fast", "libcst-auth", "libcst", "unreadable"]
+Route = Literal["fast", "fast-auth", "libcst-auth", "libcst", "unreadable"]
 
 
 def routed_facts(
     source: bytes | ParseFailure, *, with_positions: bool = False,
     options: FactOptions = DEFAULT_OPTIONS, auth: bool = True,
 ) -> tuple[FileFacts, Route]:
-    """The facts of one file's bytes, and the way they were had. Without positions, a file that
-    needs no auth analysis (or when ``auth`` is False: no auth rule is enabled) takes the fast
-    path (``facts.fast``); every other file, and every file the fast path is unsure of, goes
-    through libcst (``facts.extract``), which stays the analyzer of record."""
+    """The facts of one file's bytes, and the way they were had. Without positions, files take
+    the fast path (``facts.fast``), with their auth facts ("fast-auth") unless ``auth`` is False
+    (no auth rule is enabled); every file the fast path is unsure of goes through libcst
+    (``facts.extract``), which stays the analyzer of record ("libcst-auth" for those that need
+    auth analysis)."""
     if isinstance(source, ParseFailure):
         return FileFacts(failure=source), "unreadable"
     route: Route = "libcst"
     if not with_positions and fast_path_enabled():
         text = source.decode("utf-8", errors="replace")
+        facts = fast_facts(source, text, options if auth else None)
+        if facts is not None:
+            return facts, "fast" if facts.auth is None else "fast-auth"
         if auth and needs_auth_analysis(text, options):
             route = "libcst-auth"
-        else:
-            facts = fast_facts(source, text)
-            if facts is not None:
-                return facts, "fast"
     from fsd_lint.facts.extract import extract_facts  # libcst: imported only when needed
 
     return extract_facts(source, with_positions=with_positions, options=options), route

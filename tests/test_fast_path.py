@@ -1,8 +1,9 @@
-"""The fast path (CPython's ``ast`` instead of libcst for files that need no auth analysis) and
-the cheap positions pass must change nothing: the same facts, the same positions, the same
-output. Compared on every fixture, on the benchmark's generated tree, on generated sources
-(valid and broken) and on generated FSD trees, with the hidden switch
-``FSD_LINT_NO_FAST_PATH=1`` (every file through libcst) as the reference.
+"""The fast path (CPython's ``ast`` instead of libcst) and the cheap positions pass must change
+nothing: the same facts, the same positions, the same output. Compared on every fixture (the
+``auth_*`` apps included, whose auth files take the fast path too), on the benchmark's generated
+tree, on generated sources (valid and broken) and on generated FSD trees, with the hidden switch
+``FSD_LINT_NO_FAST_PATH=1`` (every file through libcst) as the reference. The auth facts
+themselves are compared file by file in ``test_fast_auth.py``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ FIXTURE_SOURCES = sorted((REPO / "fixtures").rglob("*.py"))
 
 
 def libcst_facts(source: bytes) -> FileFacts:
-    """The reference: libcst's facts without the auth part (the fast path never has any)."""
+    """The reference: libcst's facts without the auth part (the fast path has none without
+    options)."""
     return dataclasses.replace(extract_facts(source), auth=None)
 
 
@@ -137,12 +139,18 @@ def test_the_fast_path_declines_what_it_cannot_be_sure_of(source: bytes) -> None
     assert fast_facts(source, source.decode("utf-8", errors="replace")) is None
 
 
-def test_files_needing_auth_analysis_go_through_libcst() -> None:
+def test_files_needing_auth_analysis_take_the_fast_path_with_their_auth_facts(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = b"import httpx\n\ndef load():\n    return httpx.get('/items')\n"
     facts, route = routed_facts(source)
-    assert route == "libcst-auth"
-    assert facts.auth is not None
+    assert route == "fast-auth"
+    assert facts.auth is not None and facts == extract_facts(source)
     assert routed_facts(source, auth=False)[1] == "fast"
+    unsure = b"import httpx\n\ndef reset(self):\n    (self.access_token) = None\n"
+    assert routed_facts(unsure)[1] == "libcst-auth"
+    monkeypatch.setenv(NO_FAST_PATH_ENV, "1")
+    assert routed_facts(source)[1] == "libcst"
 
 
 # -- generated sources -------------------------------------------------------------------------

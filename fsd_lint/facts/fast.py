@@ -2,17 +2,20 @@
 
 libcst is the analyzer of record, but most files of a healthy project have nothing to report,
 and CPython's C parser finds that out about ten times faster. :func:`fast_facts` returns the
-same :class:`FileFacts` the libcst extractor (``facts.extract``) returns without positions,
-for files that need no auth analysis: the same imports in the same order (kind, module, level,
-names, ``TYPE_CHECKING``), the same module-level bindings, suppressions and skip-file flag.
+same :class:`FileFacts` the libcst extractor (``facts.extract``) returns without positions:
+the same imports in the same order (kind, module, level, names, ``TYPE_CHECKING``), the same
+module-level bindings, suppressions and skip-file flag, and, given the options, the same auth
+facts (``facts.fast_auth``, for files the text gate ``needs_auth_analysis`` lets through).
 It is a mirror of ``facts.extract._StatementWalk`` and ``_DynamicImports``: change one, change
-the other (``tests/test_fast_path.py`` compares them on every fixture and on generated sources).
+the other (``tests/test_fast_path.py`` and ``tests/test_fast_auth.py`` compare them on every
+fixture and on generated sources).
 
 Whenever it cannot be sure, it returns None and the caller takes the libcst path: the file
 does not parse with this Python (a syntax error, which libcst then reports exactly; newer
 syntax), declares a non-UTF-8 encoding, contains a NUL byte, or might nest deeply enough for
-libcst to refuse it (``facts.depth``). Positions are never computed
-here: files with findings are re-read and placed on a libcst tree.
+libcst to refuse it (``facts.depth``), or holds auth code whose facts only libcst can tell
+(``fast_auth_source.Unsure``). Positions are never computed here: files with findings are
+re-read and placed on a libcst tree.
 
 Measured on the benchmark's M tree (2,931 files, one process): ``ast.parse`` plus this walk
 takes about 0.5 ms a file, ``libcst.parse_module`` alone about 5.5 ms; a hand-written text
@@ -23,15 +26,16 @@ from __future__ import annotations
 
 import ast
 import codecs
-import io
 import re
-import tokenize
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fsd_lint.facts import depth
+from fsd_lint.facts.auth_types import AuthFacts, FactOptions
+from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
+from fsd_lint.facts.fast_auth_source import Source, Unsure
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact
 
 # PEP 263: a coding declaration on the first or second line.
@@ -185,28 +189,9 @@ def _calls(node: ast.AST, in_fstring: bool = False) -> Iterator[tuple[ast.Call, 
         yield from _calls(child, in_fstring or isinstance(child, ast.JoinedStr))
 
 
-class _Unsure(Exception):
-    """The fast path cannot reproduce libcst's answer for this file."""
-
-
-def _single_literal(node: ast.expr, text: str) -> bool:
-    """Whether a string constant is one literal (libcst's SimpleString), not several
-    implicitly concatenated ones."""
-    segment = ast.get_source_segment(text, node)
-    if segment is None:
-        raise _Unsure
-    try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(segment).readline)
-                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
-                                    tokenize.COMMENT)]
-    except (tokenize.TokenError, SyntaxError) as error:
-        raise _Unsure from error
-    return len(tokens) == 1 and tokens[0].type == tokenize.STRING
-
-
-def _string_value(node: ast.expr, text: str) -> str | None:
+def _string_value(node: ast.expr, source: Source) -> str | None:
     if (isinstance(node, ast.Constant) and type(node.value) is str
-            and _single_literal(node, text)):
+            and source.single_literal(node)):
         return node.value
     return None
 
@@ -217,7 +202,7 @@ def _int_value(node: ast.expr) -> int | None:
     return None
 
 
-def _dynamic_import(call: ast.Call, text: str, walk: _Walk) -> None:
+def _dynamic_import(call: ast.Call, source: Source, walk: _Walk) -> None:
     """As ``extract._DynamicImports.visit_Call``: ``import_module("a.b")``,
     ``import_module(".b", package=...)``, ``__import__("a.b")`` with literal strings."""
     callee = dotted_name(call.func)
@@ -229,7 +214,7 @@ def _dynamic_import(call: ast.Call, text: str, walk: _Walk) -> None:
     keywords = {keyword.arg: keyword.value for keyword in call.keywords
                 if keyword.arg is not None}
     first = positional[0] if positional else keywords.get("name")
-    target = _string_value(first, text) if first is not None else None
+    target = _string_value(first, source) if first is not None else None
     if first is None or target is None or not target.strip("."):
         return
     package: str | None = None
@@ -245,7 +230,7 @@ def _dynamic_import(call: ast.Call, text: str, walk: _Walk) -> None:
         if package_arg is None:
             return
         if dotted_name(package_arg) != "__package__":
-            package = _string_value(package_arg, text)
+            package = _string_value(package_arg, source)
             if package is None:
                 return
     walk.imports.append(ImportFact(
@@ -254,10 +239,10 @@ def _dynamic_import(call: ast.Call, text: str, walk: _Walk) -> None:
     ))
 
 
-def fast_facts(source: bytes, text: str) -> FileFacts | None:
+def fast_facts(source: bytes, text: str, options: FactOptions | None = None) -> FileFacts | None:
     """The facts of ``source`` (``text`` is its UTF-8 decoding, errors replaced), or None when
-    only libcst can tell. Never computes auth facts: the caller sends files that need them
-    to libcst."""
+    only libcst can tell. With ``options``, auth facts too, as ``facts.extract`` gathers them:
+    for files the text gate lets through; without, never (no auth rule is enabled)."""
     if b"\x00" in source or _declares_other_encoding(source) or depth.is_risky(source):
         return None  # deep nesting: libcst may refuse what CPython accepts
     if source.startswith(codecs.BOM_UTF8) and text.startswith("\ufeff"):
@@ -269,6 +254,8 @@ def fast_facts(source: bytes, text: str) -> FileFacts | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
     walk = _Walk()
+    written = Source(text)
+    auth: AuthFacts | None = None
     try:
         walk.body(tree.body, type_checking=False, module_level=True)
         if "import_module" in text or "__import__" in text:
@@ -278,12 +265,17 @@ def fast_facts(source: bytes, text: str) -> FileFacts | None:
                 return None  # positions inside f-strings are not reliable before 3.12
             calls.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
             for call, _ in calls:
-                _dynamic_import(call, text, walk)
-    except (RecursionError, _Unsure):
+                _dynamic_import(call, written, walk)
+        if options is not None and needs_auth_analysis(text, options):
+            from fsd_lint.facts import fast_auth  # ~20 ms of imports: not on warm runs
+
+            auth = fast_auth.analyse(tree, written, walk.imports, options)
+    except (RecursionError, Unsure):
         return None
     return FileFacts(
         imports=tuple(walk.imports),
         bound_names=frozenset(walk.bound),
         suppressions=parse_suppressions(text),
         skip_file=has_skip_file(text),
+        auth=auth,
     )

@@ -18,15 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fsd_lint.extraction import NO_FAST_PATH_ENV, routed_facts
-from fsd_lint.facts import (
-    auth,
-    auth_calls,
-    auth_schema,
-    fast_auth_body,
-    fast_auth_calls,
-    fast_auth_schema,
-    fast_auth_status,
-)
 from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.extract import extract_facts
@@ -130,23 +121,6 @@ def test_the_generated_trees_auth_files_take_the_fast_path_with_libcsts_facts(
             for path in (tmp_path / "tree").rglob("*.py")} == {"libcst"}
 
 
-# -- the mirror's own tables -------------------------------------------------------------------
-
-
-def test_the_mirror_uses_the_same_word_lists() -> None:
-    assert fast_auth_calls.LIB_FUNCTIONS == auth_calls.LIB_FUNCTIONS
-    assert fast_auth_calls.OBJECT_VERBS == auth_calls.OBJECT_VERBS
-    assert fast_auth_calls.CLIENT_VERBS == auth_calls.CLIENT_VERBS
-    assert fast_auth_calls.CLIENT_CLASSES == auth_calls.CLIENT_CLASSES
-    assert fast_auth_schema.PYDANTIC_BASES == auth_schema.PYDANTIC_BASES
-    assert fast_auth_schema.ATTRS_DECORATORS == auth_schema.ATTRS_DECORATORS
-    assert fast_auth_schema.VALIDATING_CALLS == auth_schema.VALIDATING_CALLS
-    for name in ("_STATUS_ATTRS", "_SUCCESS_ATTRS", "_FAILURE_ATTRS", "_SUCCESS_STATUS_NAMES"):
-        assert getattr(fast_auth_status, name) == getattr(auth, name), name
-    assert (fast_auth_body._MAX_REFS, fast_auth_body._MAX_WHAT) == (auth._MAX_REFS,
-                                                                    auth._MAX_WHAT)
-
-
 # -- what the fast path takes, and what it leaves to libcst ------------------------------------
 
 HEAD = "import httpx\nfrom shop.shared.api import client\n\n\n"
@@ -162,6 +136,7 @@ HEAD = "import httpx\nfrom shop.shared.api import client\n\n\n"
     "def f():\n    if f'{x}' 'y' in data:\n        return client.post('/logout')\n",
     "class Tokens(TypedDict):\n    token: str\n\n\nTypeAdapter(Tokens)\n",
     "class A: x = attr.ib(validator=v); token = compute()\n",
+    "def f(r):\n    if r.status_code == 0x190 or r.status in (4_01, 0o623):\n        return 1\n",
     "def f(self):\n    s = sorted(t, key=lambda a, /, b=refresh(), *c, d, **e: 0)\n"
     "    return [save(t) for t in tokens if t], {k: v for k, v in items}\n",
     "def f(x):\r\n    client.post(f'''/a/{x}''')\r\n    client.post(rf'/a/\\d{x:{w}}')\r\n"
@@ -179,16 +154,14 @@ def test_common_auth_code_takes_the_fast_path(body: str) -> None:
     "def f(d):\n    del d.x, (d.access_token)\n",
     "def f(store, t):\n    (store.set)('access_token', t)\n",
     "def f(store, t):\n    return f'{store.set(\"access_token\", t)}'\n",  # 3.11 f-string positions
-    "def f(r):\n    if r.status_code == 0x190:\n        return 1\n",  # libcst cannot read it
 ])
 def test_what_only_libcst_can_tell_goes_to_libcst(body: str) -> None:
     source = (HEAD + body).encode()
     if "f'{" in body and sys.version_info >= (3, 12):
         pytest.skip("f-string positions are reliable from Python 3.12")
     assert fast_facts(source, source.decode(), FactOptions()) is None
-    if "0x" not in body:  # ``int("0x190")``: a bug of the libcst analysis, reported
-        _, route = routed_facts(source)
-        assert route == "libcst-auth"
+    _, route = routed_facts(source)
+    assert route == "libcst-auth"
 
 
 def test_without_options_the_fast_path_gathers_no_auth_facts() -> None:

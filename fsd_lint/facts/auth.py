@@ -20,17 +20,8 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from fsd_lint.diagnostics import Span
-from fsd_lint.facts.auth_calls import (
-    Bound,
-    ClassInfo,
-    ModuleNames,
-    Scope,
-    call_write,
-    classify_request,
-    is_client_class,
-    is_stdlib,
-    value_write,
-)
+from fsd_lint.facts.auth_bindings import Bound, ClassInfo, ModuleNames, is_client_class, is_stdlib
+from fsd_lint.facts.auth_calls import Scope, call_write, classify_request, value_write
 from fsd_lint.facts.auth_names import (
     dotted,
     is_declaration,
@@ -42,7 +33,7 @@ from fsd_lint.facts.auth_names import (
     string_value,
     subscript_index,
 )
-from fsd_lint.facts.auth_schema import VALIDATING_CALLS, schema_kind
+from fsd_lint.facts.auth_schema import schema_kind
 from fsd_lint.facts.auth_types import (
     AuthFacts,
     Block,
@@ -61,20 +52,23 @@ from fsd_lint.facts.auth_types import (
     With,
     WriteKind,
 )
-from fsd_lint.facts.auth_words import Patterns, looks_like_path, patterns
+from fsd_lint.facts.auth_words import (
+    FAILURE_ATTRS,
+    MAX_REFS,
+    MAX_WHAT,
+    STATUS_ATTRS,
+    SUCCESS_ATTRS,
+    SUCCESS_STATUS_NAMES,
+    VALIDATING_CALLS,
+    Patterns,
+    looks_like_path,
+    patterns,
+)
 from fsd_lint.facts.types import ImportFact
 
 Positions = Mapping[cst.CSTNode, CodeRange]
 Statements = Sequence[cst.BaseStatement | cst.BaseSmallStatement]  # a suite's body
 
-_MAX_REFS = 16
-_MAX_WHAT = 60
-_STATUS_ATTRS = frozenset({"status_code", "status", "code", "status_int", "getcode"})
-_SUCCESS_ATTRS = frozenset({"ok", "is_success", "is_ok", "successful", "is_successful"})
-_FAILURE_ATTRS = frozenset({
-    "is_error", "is_client_error", "is_server_error", "failed", "is_failure", "error",
-})
-_SUCCESS_STATUS_NAMES = frozenset({"ok", "created", "accepted", "no_content"})
 
 
 def analyse(module: cst.Module, imports: Sequence[ImportFact], options: FactOptions,
@@ -100,7 +94,7 @@ def analyse(module: cst.Module, imports: Sequence[ImportFact], options: FactOpti
 
 def _code(node: cst.CSTNode) -> str:
     text = " ".join(cst.Module([]).code_for_node(node).split())
-    return text if len(text) <= _MAX_WHAT else text[: _MAX_WHAT - 1] + "…"
+    return text if len(text) <= MAX_WHAT else text[: MAX_WHAT - 1] + "…"
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
@@ -363,7 +357,7 @@ class _Scan:
 
     def walk(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Name):
-            if (len(self.refs) < _MAX_REFS and node.value not in self.refs
+            if (len(self.refs) < MAX_REFS and node.value not in self.refs
                     and node.value not in ("None", "True", "False")):
                 self.refs.append(node.value)
             return
@@ -715,7 +709,7 @@ def _tested(test: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(test, cst.Call):
         return _tested(test.func) if last_name(test.func) == "getcode" else test
     if isinstance(test, cst.Attribute) and (
-        test.attr.value in _STATUS_ATTRS | _SUCCESS_ATTRS | _FAILURE_ATTRS
+        test.attr.value in STATUS_ATTRS | SUCCESS_ATTRS | FAILURE_ATTRS
     ):
         return test.value
     return test
@@ -723,10 +717,11 @@ def _tested(test: cst.BaseExpression) -> cst.BaseExpression:
 
 def _status_number(node: cst.BaseExpression) -> int | None:
     if isinstance(node, cst.Integer):
-        return int(node.value)
+        value = node.evaluated_value  # ``0x190``, ``4_00`` too
+        return value if isinstance(value, int) else None
     name = last_name(node).lower()
     if name:
-        return 200 if name in _SUCCESS_STATUS_NAMES else 400
+        return 200 if name in SUCCESS_STATUS_NAMES else 400
     return None
 
 
@@ -737,9 +732,9 @@ def _failing(test: cst.BaseExpression) -> bool | None:
     if isinstance(test, cst.Await):
         return _failing(test.expression)
     if isinstance(test, cst.Attribute):
-        if test.attr.value in _SUCCESS_ATTRS:
+        if test.attr.value in SUCCESS_ATTRS:
             return False
-        if test.attr.value in _FAILURE_ATTRS:
+        if test.attr.value in FAILURE_ATTRS:
             return True
         return None
     if isinstance(test, cst.Call):
@@ -755,7 +750,7 @@ def _failing(test: cst.BaseExpression) -> bool | None:
     if isinstance(right, cst.Name) and right.value == "None":
         return isinstance(operator, (cst.Is, cst.Equal))
     status_attr = last_name(test.left.func if isinstance(test.left, cst.Call) else test.left)
-    if status_attr not in _STATUS_ATTRS:
+    if status_attr not in STATUS_ATTRS:
         return None
     if isinstance(operator, (cst.In, cst.NotIn)):
         elements = right.elements if isinstance(right, (cst.Tuple, cst.List, cst.Set)) else []

@@ -9,11 +9,7 @@ import libcst as cst
 
 from fsd_lint.facts.auth_calls import Scope
 from fsd_lint.facts.auth_names import dotted, last_name
-
-PYDANTIC_BASES = frozenset({"BaseModel", "RootModel", "GenericModel", "SQLModel"})
-ATTRS_DECORATORS = frozenset({"s", "attrs", "define", "frozen", "mutable"})
-# Calls that validate data against a type given as their first argument.
-VALIDATING_CALLS = frozenset({"TypeAdapter", "parse_obj_as", "validate_as"})
+from fsd_lint.facts.auth_words import ATTRS_DECORATORS, PYDANTIC_BASES
 
 
 def _qualified(scope: Scope, node: cst.BaseExpression) -> str:

@@ -18,6 +18,22 @@ from fsd_lint.facts.auth_types import FactOptions
 
 DEFAULT_OPTIONS = FactOptions()
 
+# Limits of what a statement tree records (names read, and the ``what`` text of a write).
+MAX_REFS = 16
+MAX_WHAT = 60
+# Attributes of a response that hold its status, say it succeeded, or say it failed.
+STATUS_ATTRS = frozenset({"status_code", "status", "code", "status_int", "getcode"})
+SUCCESS_ATTRS = frozenset({"ok", "is_success", "is_ok", "successful", "is_successful"})
+FAILURE_ATTRS = frozenset({
+    "is_error", "is_client_error", "is_server_error", "failed", "is_failure", "error",
+})
+SUCCESS_STATUS_NAMES = frozenset({"ok", "created", "accepted", "no_content"})  # HTTPStatus.OK…
+# Validation schemas (FSD501).
+PYDANTIC_BASES = frozenset({"BaseModel", "RootModel", "GenericModel", "SQLModel"})
+ATTRS_DECORATORS = frozenset({"s", "attrs", "define", "frozen", "mutable"})
+# Calls that validate data against a type given as their first argument.
+VALIDATING_CALLS = frozenset({"TypeAdapter", "parse_obj_as", "validate_as"})
+
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[-.\s]+")
 

@@ -9,6 +9,7 @@ import ast
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
+from fsd_lint.facts.auth_bindings import is_stdlib
 from fsd_lint.facts.auth_types import (
     Block,
     Branch,
@@ -23,13 +24,8 @@ from fsd_lint.facts.auth_types import (
     With,
     WriteKind,
 )
-from fsd_lint.facts.fast_auth_calls import (
-    Scope,
-    call_write,
-    classify_request,
-    is_stdlib,
-    value_write,
-)
+from fsd_lint.facts.auth_words import MAX_REFS, MAX_WHAT, VALIDATING_CALLS
+from fsd_lint.facts.fast_auth_calls import Scope, call_write, classify_request, value_write
 from fsd_lint.facts.fast_auth_names import (
     arguments,
     dotted,
@@ -43,15 +39,12 @@ from fsd_lint.facts.fast_auth_names import (
     subscript_index,
     unstarred,
 )
-from fsd_lint.facts.fast_auth_schema import VALIDATING_CALLS
 from fsd_lint.facts.fast_auth_source import Unsure, code
 from fsd_lint.facts.fast_auth_status import holds_on_failure, tested
 
 if TYPE_CHECKING:
     from fsd_lint.facts.fast_auth import Analysis
 
-_MAX_REFS = 16
-_MAX_WHAT = 60
 _AUGMENTED = {
     ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.MatMult: "@=", ast.Div: "/=",
     ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
@@ -91,7 +84,7 @@ class _Scan:
         self.checks: list[str] = []
 
     def ref(self, name: str) -> None:
-        if len(self.refs) < _MAX_REFS and name not in self.refs:
+        if len(self.refs) < MAX_REFS and name not in self.refs:
             self.refs.append(name)
 
     def walk(self, node: ast.AST | None) -> None:
@@ -263,7 +256,7 @@ class Builder:
         if write is not None:
             if not self.source.opens_call(call.func):
                 raise Unsure  # ``(store.set)(…)``: libcst's code has the parentheses
-            self.add_write(anchor, write, f"`{code(self.source, call.func, _MAX_WHAT)}(…)`")
+            self.add_write(anchor, write, f"`{code(self.source, call.func, MAX_WHAT)}(…)`")
         self.calls.append(CallSite(anchor, callee, request, reset, stores))
         return anchor
 
@@ -418,7 +411,7 @@ class Builder:
             if not _starts_together(targets[0], node):
                 raise Unsure  # ``(x.token) = …``: libcst's code has the parentheses
             self.add_write(anchor, kind,
-                           f"`{code(self.source, targets[0], _MAX_WHAT)} {operator} …`")
+                           f"`{code(self.source, targets[0], MAX_WHAT)} {operator} …`")
             events.append(anchor)
         binds = [name for target in targets for name in target_names(target)]
         if not isinstance(node, ast.AugAssign):
@@ -450,7 +443,7 @@ class Builder:
                 self.check_delete_target(target, container)
                 anchor = self.analysis.anchor()
                 self.add_write(anchor, "reset",
-                               f"`del {code(self.source, target, _MAX_WHAT)}`")
+                               f"`del {code(self.source, target, MAX_WHAT)}`")
                 return Step((anchor,))
         return None
 

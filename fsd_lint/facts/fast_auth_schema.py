@@ -6,13 +6,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from fsd_lint.facts.auth_words import ATTRS_DECORATORS, PYDANTIC_BASES
 from fsd_lint.facts.fast_auth_calls import Scope
 from fsd_lint.facts.fast_auth_names import dotted, last_name
-
-PYDANTIC_BASES = frozenset({"BaseModel", "RootModel", "GenericModel", "SQLModel"})
-ATTRS_DECORATORS = frozenset({"s", "attrs", "define", "frozen", "mutable"})
-# Calls that validate data against a type given as their first argument.
-VALIDATING_CALLS = frozenset({"TypeAdapter", "parse_obj_as", "validate_as"})
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 

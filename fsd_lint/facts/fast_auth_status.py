@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import ast
 
+from fsd_lint.facts.auth_words import (
+    FAILURE_ATTRS,
+    STATUS_ATTRS,
+    SUCCESS_ATTRS,
+    SUCCESS_STATUS_NAMES,
+)
 from fsd_lint.facts.fast_auth_names import last_name, name_of, unstarred
-from fsd_lint.facts.fast_auth_source import Source, Unsure
-
-_STATUS_ATTRS = frozenset({"status_code", "status", "code", "status_int", "getcode"})
-_SUCCESS_ATTRS = frozenset({"ok", "is_success", "is_ok", "successful", "is_successful"})
-_FAILURE_ATTRS = frozenset({
-    "is_error", "is_client_error", "is_server_error", "failed", "is_failure", "error",
-})
-_SUCCESS_STATUS_NAMES = frozenset({"ok", "created", "accepted", "no_content"})
+from fsd_lint.facts.fast_auth_source import Source
 
 
 def _is_string_literal(source: Source, node: ast.expr) -> bool:
@@ -34,20 +33,18 @@ def tested(source: Source, test: ast.expr) -> ast.expr:
     if isinstance(test, ast.Call):
         return tested(source, test.func) if last_name(test.func) == "getcode" else test
     if isinstance(test, ast.Attribute) and (
-        test.attr in _STATUS_ATTRS | _SUCCESS_ATTRS | _FAILURE_ATTRS
+        test.attr in STATUS_ATTRS | SUCCESS_ATTRS | FAILURE_ATTRS
     ):
         return test.value
     return test
 
 
-def _status_number(source: Source, node: ast.expr) -> int | None:
+def _status_number(node: ast.expr) -> int | None:
     if isinstance(node, ast.Constant) and type(node.value) is int:
-        if not source.segment(node).replace("_", "").isdigit():
-            raise Unsure  # ``0x190``: libcst's ``int(text)`` fails on it
         return node.value
     name = last_name(node).lower()
     if name:
-        return 200 if name in _SUCCESS_STATUS_NAMES else 400
+        return 200 if name in SUCCESS_STATUS_NAMES else 400
     return None
 
 
@@ -58,9 +55,9 @@ def holds_on_failure(source: Source, test: ast.expr) -> bool | None:
     if isinstance(test, ast.Await):
         return holds_on_failure(source, test.value)
     if isinstance(test, ast.Attribute):
-        if test.attr in _SUCCESS_ATTRS:
+        if test.attr in SUCCESS_ATTRS:
             return False
-        if test.attr in _FAILURE_ATTRS:
+        if test.attr in FAILURE_ATTRS:
             return True
         return None
     if isinstance(test, ast.Call):
@@ -77,16 +74,16 @@ def holds_on_failure(source: Source, test: ast.expr) -> bool | None:
     if name_of(right) == "None":
         return isinstance(operator, (ast.Is, ast.Eq))
     status_attr = last_name(test.left.func if isinstance(test.left, ast.Call) else test.left)
-    if status_attr not in _STATUS_ATTRS:
+    if status_attr not in STATUS_ATTRS:
         return None
     if isinstance(operator, (ast.In, ast.NotIn)):
         elements = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else []
-        numbers = [_status_number(source, unstarred(e)) for e in elements]
+        numbers = [_status_number(unstarred(e)) for e in elements]
         if not numbers or None in numbers:
             return None
         failing = all(number is not None and number >= 400 for number in numbers)
         return failing if isinstance(operator, ast.In) else not failing
-    number = _status_number(source, right)
+    number = _status_number(right)
     if number is None:
         return None
     if isinstance(operator, (ast.Eq, ast.Is)):

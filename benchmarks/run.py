@@ -194,6 +194,16 @@ FLOOR_AST = ("import ast,pathlib,sys\n"
              "for p in pathlib.Path(sys.argv[1]).rglob('*.py'): ast.parse(p.read_bytes())\n")
 
 
+def compile_bytecode() -> None:
+    """Byte-compile fsd-lint as ``pip install`` does for a regular install: an editable
+    install run with PYTHONDONTWRITEBYTECODE set would otherwise compile every module of the
+    tool on every run, which no user pays."""
+    import fsd_lint
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    str(Path(fsd_lint.__file__).parent)], check=True)
+
+
 def fsd(select: str = "ALL") -> list[str]:
     return [str(FSD_LINT), "check", "--select", select, "--output-format", "concise", "--quiet"]
 
@@ -571,6 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args(argv)
     load_before = load()
+    compile_bytecode()
     top, _ = prepare_tree("M")
     report = Report(args.runs, time.strftime("%Y-%m-%d %H:%M %Z"), load_before, machine(),
                     ensure_peers(), fsd_version(), tree_stats(top))

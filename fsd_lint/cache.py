@@ -56,7 +56,7 @@ from typing import Any, BinaryIO
 from fsd_lint.diagnostics import Diagnostic
 from fsd_lint.facts.types import FileFacts
 
-FORMAT = 2
+FORMAT = 3
 CACHE_DIR_NAME = ".fsd_lint_cache"
 CACHE_DIR_ENV = "FSD_LINT_CACHE_DIR"
 RACY_NS = 2_000_000_000  # a file changed this recently is read again next time...
@@ -202,7 +202,7 @@ class Cache:
         if self._index is None:
             loaded = _load(self.folder / f"{self.key}.index", self.key)
             self._index = loaded or {"format": FORMAT, "key": self.key, "files": {},
-                                     "results": {}, "findings": {}}
+                                     "results": {}, "findings": {}, "local": {}}
         return self._index
 
     def known_digests(self, paths: Iterable[Path]) -> dict[Path, bytes]:
@@ -281,6 +281,27 @@ class Cache:
         table[run_key] = rows
         while len(table) > MAX_RESULTS:
             del table[next(iter(table))]
+        self._index_changed = True
+
+    def local_findings(self, key: str) -> dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]]:
+        """The local rules' findings by file (path -> its content hash and the rows), stored
+        under ``key`` (the model and public APIs they were found with); empty for another."""
+        table = self.index["local"]
+        found = table.get("entries") if table.get("key") == key else None
+        return found if isinstance(found, dict) else {}
+
+    def add_local_findings(self, key: str,
+                           entries: Mapping[str, tuple[bytes, tuple[tuple[Any, ...], ...]]]
+                           ) -> None:
+        """Add (or replace) files' entries under ``key``; entries of another key are dropped:
+        they were found with a model or public APIs that no longer exist."""
+        if not entries:
+            return
+        table = self.index["local"]
+        if table.get("key") != key:
+            table.clear()
+            table.update(key=key, entries={})
+        table["entries"].update(entries)
         self._index_changed = True
 
     # -- the facts ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from fsd_lint.model.build import build_model
 from fsd_lint.model.project import ProjectModel
 from fsd_lint.resolve import Resolver
 from fsd_lint.rules.api import FileContext, Finding, ModuleRewrite, RuleContext
-from fsd_lint.rules.registry import ALIASES, BY_CODE, RULES
+from fsd_lint.rules.registry import ALIASES, BY_CODE, RULES, Rule
 from fsd_lint.selection import Overrides, RuleSelection, build_selection
 from fsd_lint.settings import Settings
 
@@ -157,9 +157,20 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
         if findings is not None:
             timing.count("findings from the cache", len(findings))
         else:
+            local = None
+            if cache is not None and reusable:
+                local_key = _local_key(cache, settings, options, paths, gatherer.digests)
+                local = LocalFindings(_known_local(cache.local_findings(local_key),
+                                                   gatherer.digests))
+                timing.count("local findings from the cache", len(local.known))
             with timing.phase("rules"):
                 findings = run_rules(settings, model, facts, to_check, targets,
-                                     project.selection)
+                                     project.selection, local)
+            if cache is not None and local is not None:
+                cache.add_local_findings(local_key, {
+                    str(path): (gatherer.digests[path], _finding_rows(found))
+                    for path, found in local.found.items()
+                })
         if cache is not None and reusable:  # under this run's own hashes, for the next one
             cache.add_findings(_run_key(cache, settings, targets, options, gatherer.digests),
                                _finding_rows(findings))
@@ -206,6 +217,31 @@ def _findings_from(rows: tuple[tuple[Any, ...], ...] | None) -> list[Finding] | 
         return None
 
 
+def _local_key(cache: Cache, settings: Settings, options: RunOptions, paths: list[Path],
+               digests: Mapping[Path, bytes]) -> str:
+    """What the local rules' findings depend on besides the file itself: the settings, which
+    files exist where, and the contents of the public APIs (``__init__.py``)."""
+    return run_key({
+        "facts": cache.key, "settings": repr(settings), "selection": repr(options.overrides),
+        "files": [str(path) for path in paths],
+        "apis": [(str(path), digests[path]) for path in paths if path.name == "__init__.py"],
+    })
+
+
+def _known_local(entries: Mapping[str, tuple[bytes, tuple[tuple[Any, ...], ...]]],
+                 digests: Mapping[Path, bytes]) -> dict[Path, list[Finding]]:
+    """The cached local findings of the files whose content is still the one they were
+    found in."""
+    known: dict[Path, list[Finding]] = {}
+    for path, digest in digests.items():
+        entry = entries.get(str(path))
+        if entry is not None and entry[0] == digest:
+            findings = _findings_from(entry[1])
+            if findings is not None:
+                known[path] = findings
+    return known
+
+
 def _run_key(cache: Cache, settings: Settings, targets: list[Path], options: RunOptions,
              digests: Mapping[Path, bytes]) -> str:
     """What a whole run's diagnostics depend on, besides the tool and the facts' key."""
@@ -217,15 +253,28 @@ def _run_key(cache: Cache, settings: Settings, targets: list[Path], options: Run
     })
 
 
+@dataclass
+class LocalFindings:
+    """The findings of the local rules (``Rule.local``) by file: those known from an earlier
+    run with the same model and public APIs, and those found in this one."""
+
+    known: Mapping[Path, list[Finding]] = field(default_factory=dict)
+    found: dict[Path, list[Finding]] = field(default_factory=dict)
+
+
 def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, FileFacts],
-               to_check: list[Path], targets: list[Path], selection: RuleSelection
-               ) -> list[Finding]:
+              to_check: list[Path], targets: list[Path], selection: RuleSelection,
+              local: LocalFindings | None = None) -> list[Finding]:
+    """Every enabled rule's findings for the files ``to_check`` (project rules: those inside
+    ``targets``); the local rules' findings are taken from ``local.known`` where present."""
     resolver = Resolver(model, facts)
     ctx = RuleContext(settings, model, resolver)
+    rules = [rule for rule in RULES
+             if rule.check_file is not None and rule.code in selection.enabled]
     findings: list[Finding] = []
     for path in to_check:
         try:
-            findings.extend(check_file(path, facts[path], ctx, selection))
+            findings.extend(check_file(path, facts[path], ctx, rules, local))
         except Exception as error:  # a bug in a rule: say which file it was looking at
             raise InternalError(path, traceback.format_exc()) from error
     for rule in RULES:
@@ -238,30 +287,31 @@ def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, File
 
 
 def file_context(path: Path, facts: FileFacts, ctx: RuleContext) -> FileContext:
-    root, module, location = ctx.model.files[path]
-    is_package = path.name == "__init__.py"
-    imports = []
-    for fact in facts.imports:
-        if fact.type_checking and ctx.settings.ignore_type_checking_imports:
-            continue
-        imports.extend(ctx.resolver.resolve(fact, module, is_package, root))
-    return FileContext(path, module, is_package, location, facts, tuple(imports))
+    _, module, location = ctx.model.files[path]
+    return FileContext(path, module, path.name == "__init__.py", location, facts, ctx)
 
 
-def check_file(
-    path: Path, facts: FileFacts, ctx: RuleContext, selection: RuleSelection
-) -> list[Finding]:
-    """Findings of every enabled file rule for one file (parse failures included)."""
+def check_file(path: Path, facts: FileFacts, ctx: RuleContext, rules: Sequence[Rule],
+               local: LocalFindings | None = None) -> list[Finding]:
+    """Findings of ``rules`` (file rules) for one file, parse failures included."""
     if facts.skip_file:
         return []
     if facts.failure is not None:
         code = "FSD002" if facts.failure.unreadable else "FSD001"
         return [Finding(code, facts.failure.message, path, span=facts.failure.span)]
     context = file_context(path, facts, ctx)
-    findings: list[Finding] = []
-    for rule in RULES:
-        if rule.check_file is not None and rule.code in selection.enabled:
-            findings.extend(rule.check_file(context, ctx))
+    known = local.known.get(path) if local is not None else None
+    findings: list[Finding] = list(known) if known is not None else []
+    fresh: list[Finding] = []
+    for rule in rules:
+        if rule.check_file is None or (rule.local and known is not None):
+            continue
+        found = list(rule.check_file(context, ctx))
+        findings.extend(found)
+        if rule.local:
+            fresh.extend(found)
+    if local is not None and known is None:
+        local.found[path] = fresh
     return findings
 
 

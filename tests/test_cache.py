@@ -145,7 +145,34 @@ def test_findings_are_not_reused_when_another_file_changes_how_imports_resolve(
     age_files(top)
     edited = check(top)
     assert counted(edited, "findings from the cache") == 0
+    assert counted(edited, "local findings from the cache") == 0  # a public API changed
     assert codes(edited) == []
+
+
+def test_the_import_rules_findings_of_unchanged_files_are_reused(tmp_path: Path) -> None:
+    """An import added to one module: the import rules run on it alone, their findings for
+    every other file come from the cache, and the output is a cold run's."""
+    top = make_project(tmp_path)
+    files = len(list(top.rglob("*.py")))
+    check(top)
+    view = top / "shop/features/login/ui.py"
+    view.write_text(CLEAN_VIEW + "from shop.pages.home import ui\n", encoding="utf-8")
+    age_files(top)
+    edited = check(top)
+    assert counted(edited, "local findings from the cache") == files - 1
+    assert ("FSD101", "shop/features/login/ui.py", 6) in codes(edited)
+    assert ("FSD103", "shop/features/basket/ui.py", 1) in codes(edited)
+    assert edited.stdout == check(top, "--no-cache").stdout
+
+
+def test_a_new_module_is_a_new_model_nothing_is_reused(tmp_path: Path) -> None:
+    top = make_project(tmp_path)
+    check(top)
+    (top / "shop/features/login/model.py").write_text("class Form: ...\n", encoding="utf-8")
+    age_files(top)
+    edited = check(top)
+    assert counted(edited, "local findings from the cache") == 0
+    assert edited.stdout == check(top, "--no-cache").stdout
 
 
 def test_a_rewrite_of_the_same_size_with_the_old_mtime_is_seen(tmp_path: Path) -> None:

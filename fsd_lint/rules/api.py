@@ -8,6 +8,7 @@ RuleContext only. Both return :class:`Finding` values; the engine turns them int
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,18 @@ class FileContext:
     is_package: bool  # an ``__init__.py``
     location: Location
     facts: FileFacts
-    imports: tuple[ResolvedImport, ...]
+    ctx: RuleContext
+
+    @functools.cached_property
+    def imports(self) -> tuple[ResolvedImport, ...]:
+        """The file's imports, resolved (on first use: rules that never look pay nothing)."""
+        resolved: list[ResolvedImport] = []
+        skip_type_checking = self.ctx.settings.ignore_type_checking_imports
+        for fact in self.facts.imports:
+            if not (fact.type_checking and skip_type_checking):
+                resolved.extend(self.ctx.resolver.resolve(
+                    fact, self.module, self.is_package, self.location.root))
+        return tuple(resolved)
 
     def imports_into_root(self) -> Iterable[tuple[ResolvedImport, Location]]:
         """Imports whose target lies in this file's own FSD root."""

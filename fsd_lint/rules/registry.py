@@ -43,6 +43,10 @@ class Rule:
     check_file: FileCheck | None = None
     check_project: ProjectCheck | None = None
     fixable: bool = False
+    # A file rule whose findings for a file depend only on that file's facts, on which files
+    # exist where (the model) and on the facts of public APIs (``__init__.py`` files): the
+    # engine reuses them from the cache while none of those changed.
+    local: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -50,22 +54,22 @@ RULES: tuple[Rule, ...] = (
     Rule("FSD002", "io-error", ERROR, True, "a file that cannot be read"),
     Rule("FSD101", "no-higher-level-imports", ERROR, True,
          "a module imports from a layer above its own",
-         fsd101_no_higher_level_imports.check),
+         fsd101_no_higher_level_imports.check, local=True),
     Rule("FSD102", "no-cross-imports", ERROR, True,
          "a slice imports a sibling slice on the same layer",
-         fsd102_no_cross_imports.check),
+         fsd102_no_cross_imports.check, local=True),
     Rule("FSD103", "no-public-api-sidestep", ERROR, True,
          "an import reaches past another slice's public API",
-         fsd103_no_public_api_sidestep.check, fixable=True),
+         fsd103_no_public_api_sidestep.check, fixable=True, local=True),
     Rule("FSD104", "import-locality", ERROR, False,
          "absolute imports inside a slice, relative ones across slices",
-         fsd104_import_locality.check, fixable=True),
+         fsd104_import_locality.check, fixable=True, local=True),
     Rule("FSD105", "no-self-public-api-import", ERROR, True,
          "a module imports its own slice's public API",
-         fsd105_no_self_public_api_import.check),
+         fsd105_no_self_public_api_import.check, local=True),
     Rule("FSD106", "no-wildcard-reexport", WARNING, True,
          "a star import in a public API",
-         fsd106_no_wildcard_reexport.check),
+         fsd106_no_wildcard_reexport.check, local=True),
     Rule("FSD107", "cross-import-api-outside-entities", WARNING, True,
          "a cross-import API (`x`) outside the entities layer",
          check_project=fsd107_cross_import_api_outside_entities.check_project),

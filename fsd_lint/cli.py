@@ -250,11 +250,11 @@ def report(outcome: Outcome, output_format: str, colored: bool, quiet: bool,
         for path in project_run.outside_roots:
             click.echo(f"warning: {display_path(path)} lies outside every FSD root; "
                        f"not checked", err=True)
-    if not any(project_run.model.roots for project_run in outcome.runs):
+    if not any(project_run.roots for project_run in outcome.runs):
         click.echo(no_root_note(outcome.runs), err=True)
         return
     for project_run in outcome.runs:
-        if not project_run.model.roots:
+        if not project_run.roots:
             config = project_run.settings.config_file
             settings_from = display_path(config) if config else "no config file"
             click.echo(f"warning: nothing was checked in "
@@ -287,7 +287,7 @@ def render_statistics(diagnostics: list[Diagnostic], output_format: str) -> str:
 def roots_note(runs: list[ProjectRun]) -> str:
     lines = []
     for project_run in runs:
-        for root in project_run.model.roots:
+        for root in project_run.roots:
             where = display_path(root.path)
             if root.configured:
                 lines.append(f"Checked FSD root {where} (configured).")
@@ -335,9 +335,9 @@ def describe_settings(runs: list[ProjectRun]) -> str:
             f"config file: {s.config_file or '(none)'}",
             f"project directory: {s.project_dir}",
             f"import roots (src): {', '.join(str(p) for p in s.src)}",
-            "roots:" if project_run.model.roots else "roots: (none found)",
+            "roots:" if project_run.roots else "roots: (none found)",
         ]
-        for root in project_run.model.roots:
+        for root in project_run.roots:
             kind = "configured" if root.configured else "detected"
             prefix = root.module_prefix if root.importable else "(not importable)"
             layers = ", ".join(f"{layer.name}={layer.dir_name}" for layer in root.layers.values())

@@ -6,6 +6,7 @@ this to their inputs and outputs.
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,8 +22,8 @@ from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportFact, Suppression
 from fsd_lint.files import Discovery, Excluder, discover
 from fsd_lint.gather import Gatherer, open_cache
-from fsd_lint.model.build import build_model
-from fsd_lint.model.project import ProjectModel
+from fsd_lint.model.build import build_model, build_roots, files_in_roots
+from fsd_lint.model.project import ProjectModel, Root
 from fsd_lint.resolve import Resolver
 from fsd_lint.rules.api import FileContext, Finding, ModuleRewrite, RuleContext
 from fsd_lint.rules.registry import ALIASES, BY_CODE, RULES, Rule
@@ -48,7 +49,7 @@ class ProjectRun:
     """The outcome of checking one project."""
 
     settings: Settings
-    model: ProjectModel
+    roots: tuple[Root, ...]
     selection: RuleSelection
     checked_files: list[Path]
     diagnostics: list[Diagnostic]
@@ -88,24 +89,29 @@ def select_targets(
 
 @dataclass
 class Prepared:
-    """A project ready to be checked: its rules, files and model, before any file is read."""
+    """A project ready to be checked: its rules, files and roots, before any file is read; the
+    model of every file is built when first asked for (a run whose result is cached needs
+    none)."""
 
     settings: Settings
     selection: RuleSelection
     discovery: Discovery
-    model: ProjectModel
+    files: list[Path]  # every Python file of the run: discovered, or named explicitly
+    roots: tuple[Root, ...]
+    paths: list[Path]  # the files in an FSD root, sorted
     to_check: list[Path]  # the files under the targets, in an FSD root
     outside: list[Path]  # explicit files no root contains
     fact_options: FactOptions
     auth: bool  # an auth rule is enabled: gather auth facts
 
-    @property
-    def paths(self) -> list[Path]:
-        return sorted(self.model.files)
+    @functools.cached_property
+    def model(self) -> ProjectModel:
+        with timing.phase("model"):
+            return build_model(self.settings, self.files, self.roots)
 
 
 def prepare(settings: Settings, targets: list[Path], options: RunOptions) -> Prepared:
-    """Discover the project's files and build its model (the part of a run that reads no file
+    """Discover the project's files and find its roots (the part of a run that reads no file
     contents)."""
     selection = build_selection(settings, options.overrides)
     with timing.phase("discovery"):
@@ -113,12 +119,15 @@ def prepare(settings: Settings, targets: list[Path], options: RunOptions) -> Pre
     files = list(discovery.python_files)
     with timing.phase("model"):
         wanted, explicit = select_targets(settings, targets, files, options.force_exclude)
-        extra = [path for path in explicit if path not in set(files)]
-        model = build_model(settings, [*files, *extra])
+        known = set(files)
+        files += [path for path in explicit if path not in known]
+        roots = build_roots(settings, files)
+        paths = sorted(files_in_roots(roots, files))
+        in_roots = set(paths)
     return Prepared(
-        settings, selection, discovery, model,
-        to_check=[path for path in wanted if path in model.files],
-        outside=[path for path in explicit if path not in model.files],
+        settings, selection, discovery, files, roots, paths,
+        to_check=[path for path in wanted if path in in_roots],
+        outside=[path for path in explicit if path not in in_roots],
         fact_options=FactOptions.from_settings(settings),
         auth=any(code.startswith(AUTH_RULE_PREFIXES) for code in selection.enabled),
     )
@@ -127,7 +136,7 @@ def prepare(settings: Settings, targets: list[Path], options: RunOptions) -> Pre
 def check_project(settings: Settings, targets: list[Path], options: RunOptions) -> ProjectRun:
     """Check the files under ``targets`` (absolute paths) of the project ``settings`` describe."""
     project = prepare(settings, targets, options)
-    model, to_check = project.model, project.to_check
+    to_check = project.to_check
     stdin_path = options.stdin[0] if options.stdin else None
     overrides = {stdin_path: options.stdin[1]} if options.stdin and stdin_path else {}
     cache = open_cache(settings, options.cache_dir, project.fact_options, project.auth) \
@@ -135,7 +144,7 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
     paths = project.paths
 
     def finish(diagnostics: list[Diagnostic]) -> ProjectRun:
-        return ProjectRun(settings, model, project.selection, to_check, diagnostics,
+        return ProjectRun(settings, project.roots, project.selection, to_check, diagnostics,
                           project.discovery.nested_projects, project.outside,
                           len(project.discovery.python_files),
                           cache.warnings if cache is not None else [])
@@ -164,7 +173,7 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                                                    gatherer.digests))
                 timing.count("local findings from the cache", len(local.known))
             with timing.phase("rules"):
-                findings = run_rules(settings, model, facts, to_check, targets,
+                findings = run_rules(settings, project.model, facts, to_check, targets,
                                      project.selection, local)
             if cache is not None and local is not None:
                 cache.add_local_findings(local_key, {

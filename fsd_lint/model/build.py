@@ -210,25 +210,44 @@ def _module_parts(file: Path, prefix: str) -> tuple[str, ...]:
     return tuple(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def build_model(settings: Settings, files: Iterable[Path]) -> ProjectModel:
-    """The model of one project from its Python files."""
-    files = sorted(dict.fromkeys(files))  # usually sorted already: then this is cheap
+def build_roots(settings: Settings, files: Iterable[Path]) -> tuple[Root, ...]:
+    """The project's FSD roots (configured, or detected from its Python files), with their
+    layers, slices and segments: all of the model a run whose result is cached needs."""
     segment_names = frozenset((*CONVENTIONAL_SEGMENTS, *settings.custom_segments))
-    tree = build_tree(settings.project_dir, files)
+    tree = build_tree(settings.project_dir, sorted(dict.fromkeys(files)))
     if settings.roots:
         root_nodes = [find_node(tree, path) for path in settings.roots]
     else:
         root_nodes = detect_roots(tree, segment_names)
-    roots = tuple(
+    return tuple(
         build_root(node, settings, segment_names, bool(settings.roots), index)
         for index, node in enumerate(root_nodes)
     )
+
+
+def _prefixes(roots: tuple[Root, ...]) -> list[tuple[str, Root]]:
+    """Root directories as path prefixes, innermost first: a file belongs to the first that
+    contains it."""
+    return sorted(((os.path.join(str(root.path), ""), root) for root in roots),
+                  key=lambda item: -len(item[0]))
+
+
+def files_in_roots(roots: tuple[Root, ...], files: Iterable[Path]) -> list[Path]:
+    """The files that lie in some root (the model's files), in the order given."""
+    prefixes = tuple(prefix for prefix, _ in _prefixes(roots))
+    return [file for file in files if str(file).startswith(prefixes)] if prefixes else []
+
+
+def build_model(settings: Settings, files: Iterable[Path],
+                roots: tuple[Root, ...] | None = None) -> ProjectModel:
+    """The model of one project from its Python files (and its roots, if already built)."""
+    files = sorted(dict.fromkeys(files))  # usually sorted already: then this is cheap
+    if roots is None:
+        roots = build_roots(settings, files)
     modules: dict[str, Path] = {}
     packages: set[str] = set()
     located: dict[Path, tuple[Root, str, Location]] = {}
-    # Innermost roots first: a file belongs to the first whose directory contains it.
-    prefixes = sorted(((os.path.join(str(root.path), ""), root) for root in roots),
-                      key=lambda item: -len(item[0]))
+    prefixes = _prefixes(roots)
     for file in files:
         name_of_file = str(file)
         found = next(((prefix, root) for prefix, root in prefixes

@@ -159,30 +159,12 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
         facts = gatherer.facts(paths, overrides)
         reusable = cache is not None and not overrides \
             and all(path in gatherer.digests for path in paths)
-        findings = None
         if cache is not None and reusable:
-            findings = _findings_from(cache.findings(_run_key(
-                cache, settings, targets, options, gatherer.equivalent_digests(facts))))
-        if findings is not None:
-            timing.count("findings from the cache", len(findings))
+            findings = _findings_with_cache(project, targets, options, facts, cache, gatherer)
         else:
-            local = None
-            if cache is not None and reusable:
-                local_key = _local_key(cache, settings, options, paths, gatherer.digests)
-                local = LocalFindings(_known_local(cache.local_findings(local_key),
-                                                   gatherer.digests))
-                timing.count("local findings from the cache", len(local.known))
             with timing.phase("rules"):
                 findings = run_rules(settings, project.model, facts, to_check, targets,
-                                     project.selection, local)
-            if cache is not None and local is not None:
-                cache.add_local_findings(local_key, {
-                    str(path): (gatherer.digests[path], _finding_rows(found))
-                    for path, found in local.found.items()
-                })
-        if cache is not None and reusable:  # under this run's own hashes, for the next one
-            cache.add_findings(_run_key(cache, settings, targets, options, gatherer.digests),
-                               _finding_rows(findings))
+                                     project.selection)
         with timing.phase("diagnostics"):
             diagnostics = to_diagnostics(
                 findings, {path: facts[path] for path in to_check}, project.selection,
@@ -201,6 +183,34 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
 
 
 AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
+
+
+def _findings_with_cache(project: Prepared, targets: list[Path], options: RunOptions,
+                         facts: Mapping[Path, FileFacts], cache: Cache,
+                         gatherer: Gatherer) -> list[Finding]:
+    """The rules' findings, reused where they cannot differ: all of them when every changed
+    file has the facts its previous content had; else the local rules' findings of the
+    unchanged files while the model and the public APIs are unchanged. Stored for next time."""
+    settings = project.settings
+    findings = _findings_from(cache.findings(_run_key(
+        cache, settings, targets, options, gatherer.equivalent_digests(facts))))
+    if findings is not None:
+        timing.count("findings from the cache", len(findings))
+    else:
+        local_key = _local_key(cache, settings, options, project.paths, gatherer.digests)
+        local = LocalFindings(_known_local(cache.local_findings(local_key), gatherer.digests))
+        timing.count("local findings from the cache", len(local.known))
+        with timing.phase("rules"):
+            findings = run_rules(settings, project.model, facts, project.to_check, targets,
+                                 project.selection, local)
+        cache.add_local_findings(local_key, {
+            str(path): (gatherer.digests[path], _finding_rows(found))
+            for path, found in local.found.items()
+        })
+    # Under this run's own content hashes, for the next run.
+    cache.add_findings(_run_key(cache, settings, targets, options, gatherer.digests),
+                       _finding_rows(findings))
+    return findings
 
 
 def _finding_rows(findings: list[Finding]) -> tuple[tuple[Any, ...], ...]:

@@ -174,10 +174,15 @@ async def test_files_changed_on_disk_reach_the_next_check_through_file_watching(
 ) -> None:
     """The server keeps the project in memory between keystrokes; a watched-file event makes
     it read the project again (here: a slice created on disk turns an import into FSD101)."""
-    await asyncio.sleep(0.5)  # the registration follows `initialized`
-    watched = [r for r in client.registrations  # type: ignore[attr-defined]
-               if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
-    assert len(watched) == 1
+    def watched() -> list[types.Registration]:
+        return [r for r in client.registrations  # type: ignore[attr-defined]
+                if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+
+    for _ in range(200):  # the registration follows `initialized`: wait for it, bounded
+        if watched():
+            break
+        await asyncio.sleep(0.05)
+    assert len(watched()) == 1
     path = project / "src/shop/entities/user/model.py"
     text = "from shop.widgets.header import Header\n"
     published = await expect(client, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)

@@ -228,7 +228,7 @@ class _DynamicImports(cst.CSTVisitor):
                     return  # not a literal: cannot be resolved statically
         self.walk.imports.append(ImportFact(
             ordinal=len(self.walk.imports), kind="dynamic", module=target.lstrip("."),
-            level=level, package=package, span=self.walk.span_of(node),
+            level=level, package=package, call=callee, span=self.walk.span_of(node),
             module_span=self.walk.span_of(first.value),
         ))
 

@@ -235,7 +235,7 @@ def _dynamic_import(call: ast.Call, source: Source, walk: _Walk) -> None:
                 return
     walk.imports.append(ImportFact(
         ordinal=len(walk.imports), kind="dynamic", module=target.lstrip("."), level=level,
-        package=package,
+        package=package, call=callee,
     ))
 
 

@@ -37,6 +37,7 @@ class ImportFact:
     # For import_module(".x", package=...): the literal package; None means the file's own.
     package: str | None = None
     asname: str | None = None  # ``import a.b as asname`` (plain imports only)
+    call: str = ""  # the function of a dynamic import, as written: "importlib.import_module"...
     span: Span | None = None
     module_span: Span | None = None
 

@@ -40,7 +40,7 @@ def statement(fact: ImportFact) -> str:
     if fact.kind == "import":
         return f"import {fact.module}"
     if fact.kind == "dynamic":
-        return f'import_module("{fact.written()}")'
+        return f'{fact.call or "import_module"}("{fact.written()}")'
     names = [alias.name for alias in fact.names]
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
     return f"from {fact.written()} import {shown}"

@@ -25,7 +25,7 @@ from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.model.build import build_model, build_roots, files_in_roots
 from fsd_lint.model.project import ProjectModel, Root
 from fsd_lint.resolve import Resolver
-from fsd_lint.rules.api import FileContext, Finding, ModuleRewrite, RuleContext
+from fsd_lint.rules.api import FileCheck, FileContext, Finding, ModuleRewrite, RuleContext
 from fsd_lint.rules.registry import ALIASES, BY_CODE, RULES, Rule
 from fsd_lint.selection import Overrides, RuleSelection, build_selection
 from fsd_lint.settings import Settings
@@ -288,8 +288,8 @@ def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, File
     ``targets``); the local rules' findings are taken from ``local.known`` where present."""
     resolver = Resolver(model, facts)
     ctx = RuleContext(settings, model, resolver)
-    rules = [rule for rule in RULES
-             if rule.check_file is not None and rule.code in selection.enabled]
+    rules = [(rule, check) for rule in RULES
+             if rule.code in selection.enabled and (check := rule.check_file) is not None]
     findings: list[Finding] = []
     for path in to_check:
         try:
@@ -297,10 +297,10 @@ def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, File
         except Exception as error:  # a bug in a rule: say which file it was looking at
             raise InternalError(path, traceback.format_exc()) from error
     for rule in RULES:
-        if rule.check_project is not None and rule.code in selection.enabled:
+        project_check = rule.check_project if rule.code in selection.enabled else None
+        if project_check is not None:
             findings.extend(
-                finding for finding in rule.check_project(ctx)
-                if _inside(finding.path, targets)
+                finding for finding in project_check(ctx) if _inside(finding.path, targets)
             )
     return findings
 
@@ -310,9 +310,11 @@ def file_context(path: Path, facts: FileFacts, ctx: RuleContext) -> FileContext:
     return FileContext(path, module, path.name == "__init__.py", location, facts, ctx)
 
 
-def check_file(path: Path, facts: FileFacts, ctx: RuleContext, rules: Sequence[Rule],
+def check_file(path: Path, facts: FileFacts, ctx: RuleContext,
+               rules: Sequence[tuple[Rule, FileCheck]],
                local: LocalFindings | None = None) -> list[Finding]:
-    """Findings of ``rules`` (file rules) for one file, parse failures included."""
+    """Findings of ``rules`` (file rules, with their checks) for one file, parse failures
+    included."""
     if facts.skip_file:
         return []
     if facts.failure is not None:
@@ -322,10 +324,10 @@ def check_file(path: Path, facts: FileFacts, ctx: RuleContext, rules: Sequence[R
     known = local.known.get(path) if local is not None else None
     findings: list[Finding] = list(known) if known is not None else []
     fresh: list[Finding] = []
-    for rule in rules:
-        if rule.check_file is None or (rule.local and known is not None):
+    for rule, check in rules:
+        if rule.local and known is not None:
             continue
-        found = list(rule.check_file(context, ctx))
+        found = list(check(context, ctx))
         findings.extend(found)
         if rule.local:
             fresh.extend(found)

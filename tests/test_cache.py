@@ -11,6 +11,7 @@ import os
 import pickle
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -403,3 +404,31 @@ def test_find_caches_skips_virtual_environments(tmp_path: Path) -> None:
     assert sorted(find_caches(tmp_path)) == [tmp_path / CACHE, tmp_path / "a" / CACHE]
     (tmp_path / CACHE / "CACHEDIR.TAG").write_text(TAG, encoding="utf-8")
     assert is_our_cache(tmp_path / CACHE) and not is_our_cache(tmp_path / "a" / CACHE)
+
+
+def test_a_run_whose_result_is_cached_imports_neither_libcst_nor_a_rule(tmp_path: Path) -> None:
+    """What keeps a warm run cheap: no parser, no rule module, no worker pool is loaded."""
+    top = make_project(tmp_path)
+    check(top)
+    script = (
+        "import sys\n"
+        "from fsd_lint import timing\n"
+        "from fsd_lint.cli import cli\n"
+        "try:\n"
+        "    cli.main(args=['check', '.'], prog_name='fsd-lint', standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "timing.report()\n"
+        "print('MODULES', *sorted(sys.modules))\n"
+    )
+    warm = subprocess.run([sys.executable, "-c", script], cwd=top, capture_output=True,
+                          text=True, check=False, env={**os.environ, **TIMING})
+    assert counted(CliResult(warm.returncode, warm.stdout, warm.stderr),
+                   "whole run from the cache") == 1, warm.stderr
+    (listing,) = [line for line in warm.stdout.splitlines() if line.startswith("MODULES ")]
+    modules = set(listing.split()[1:])
+    assert "fsd_lint.rules.registry" in modules
+    assert not {name for name in modules
+                if name == "libcst" or name.startswith(("fsd_lint.rules.imports.",
+                                                        "fsd_lint.rules.auth.",
+                                                        "concurrent.futures.process"))}

@@ -1,34 +1,21 @@
-"""THE rule table: code, name, default severity, on by default, and the check.
+"""THE rule table: code, name, default severity, on by default, and the module that checks.
 
-Adding a rule: write ``rules/FSDnnn.md``, a module with one check function, and one line here.
-Codes are never reused. Rules whose ``check`` is None are produced by the engine itself.
+Adding a rule: write ``rules/FSDnnn.md``, a module with one check function (``check`` for a
+file rule, ``check_project`` for a project rule), and one line here. Codes are never reused.
+Rules without a module are produced by the engine itself. A rule's module is imported when
+its check is first asked for: a run whose result is cached imports none.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from fsd_lint.diagnostics import Severity
 from fsd_lint.rules.api import FileCheck, ProjectCheck
-from fsd_lint.rules.auth import (
-    fsd301_token_storage_in_ui_layer,
-    fsd302_refresh_failure_without_reset,
-    fsd303_logout_without_reset,
-    fsd304_token_logic_in_request_module,
-    fsd401_misplaced_api_function,
-    fsd402_raw_http_client,
-    fsd501_schema_in_ui,
-)
-from fsd_lint.rules.imports import (
-    fsd101_no_higher_level_imports,
-    fsd102_no_cross_imports,
-    fsd103_no_public_api_sidestep,
-    fsd104_import_locality,
-    fsd105_no_self_public_api_import,
-    fsd106_no_wildcard_reexport,
-    fsd107_cross_import_api_outside_entities,
-)
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -40,13 +27,27 @@ class Rule:
     severity: Severity
     on_by_default: bool
     summary: str
-    check_file: FileCheck | None = None
-    check_project: ProjectCheck | None = None
+    module: str | None = None  # under ``fsd_lint.rules``: "imports.fsd101_no_higher_level_imports"
     fixable: bool = False
     # A file rule whose findings for a file depend only on that file's facts, on which files
     # exist where (the model) and on the facts of public APIs (``__init__.py`` files): the
     # engine reuses them from the cache while none of those changed.
     local: bool = False
+
+    @property
+    def check_file(self) -> FileCheck | None:
+        return cast("FileCheck | None", _function(self.module, "check"))
+
+    @property
+    def check_project(self) -> ProjectCheck | None:
+        return cast("ProjectCheck | None", _function(self.module, "check_project"))
+
+
+@functools.cache
+def _function(module: str | None, name: str) -> object:
+    if module is None:
+        return None
+    return getattr(importlib.import_module(f"fsd_lint.rules.{module}"), name, None)
 
 
 RULES: tuple[Rule, ...] = (
@@ -54,46 +55,46 @@ RULES: tuple[Rule, ...] = (
     Rule("FSD002", "io-error", ERROR, True, "a file that cannot be read"),
     Rule("FSD101", "no-higher-level-imports", ERROR, True,
          "a module imports from a layer above its own",
-         fsd101_no_higher_level_imports.check, local=True),
+         "imports.fsd101_no_higher_level_imports", local=True),
     Rule("FSD102", "no-cross-imports", ERROR, True,
          "a slice imports a sibling slice on the same layer",
-         fsd102_no_cross_imports.check, local=True),
+         "imports.fsd102_no_cross_imports", local=True),
     Rule("FSD103", "no-public-api-sidestep", ERROR, True,
          "an import reaches past another slice's public API",
-         fsd103_no_public_api_sidestep.check, fixable=True, local=True),
+         "imports.fsd103_no_public_api_sidestep", fixable=True, local=True),
     Rule("FSD104", "import-locality", ERROR, False,
          "absolute imports inside a slice, relative ones across slices",
-         fsd104_import_locality.check, fixable=True, local=True),
+         "imports.fsd104_import_locality", fixable=True, local=True),
     Rule("FSD105", "no-self-public-api-import", ERROR, True,
          "a module imports its own slice's public API",
-         fsd105_no_self_public_api_import.check, local=True),
+         "imports.fsd105_no_self_public_api_import", local=True),
     Rule("FSD106", "no-wildcard-reexport", WARNING, True,
          "a star import in a public API",
-         fsd106_no_wildcard_reexport.check, local=True),
+         "imports.fsd106_no_wildcard_reexport", local=True),
     Rule("FSD107", "cross-import-api-outside-entities", WARNING, True,
          "a cross-import API (`x`) outside the entities layer",
-         check_project=fsd107_cross_import_api_outside_entities.check_project),
+         "imports.fsd107_cross_import_api_outside_entities"),
     Rule("FSD301", "token-storage-in-ui-layer", ERROR, True,
          "a token stored in a module of `pages` or `widgets`",
-         fsd301_token_storage_in_ui_layer.check),
+         "auth.fsd301_token_storage_in_ui_layer"),
     Rule("FSD302", "refresh-failure-without-reset", ERROR, True,
          "a failed token refresh that does not reset the token store",
-         fsd302_refresh_failure_without_reset.check),
+         "auth.fsd302_refresh_failure_without_reset"),
     Rule("FSD303", "logout-without-reset", ERROR, True,
          "a logout that does not reset the token store on every path",
-         fsd303_logout_without_reset.check),
+         "auth.fsd303_logout_without_reset"),
     Rule("FSD304", "token-logic-in-request-module", WARNING, True,
          "a `shared` module that mixes token management with request functions",
-         fsd304_token_logic_in_request_module.check),
+         "auth.fsd304_token_logic_in_request_module"),
     Rule("FSD401", "misplaced-api-function", ERROR, True,
          "a function that sends a backend request outside an `api` segment",
-         fsd401_misplaced_api_function.check),
+         "auth.fsd401_misplaced_api_function"),
     Rule("FSD402", "raw-http-client", WARNING, True,
          "a module outside `shared/api` that sends requests with an HTTP library",
-         fsd402_raw_http_client.check),
+         "auth.fsd402_raw_http_client"),
     Rule("FSD501", "schema-in-ui", WARNING, True,
          "a validation schema defined in a `ui` segment",
-         fsd501_schema_in_ui.check),
+         "auth.fsd501_schema_in_ui"),
     Rule("FSD900", "unused-noqa", WARNING, False, "a suppression comment that suppresses nothing"),
 )
 

@@ -18,8 +18,8 @@ def last_name(node: cst.BaseExpression) -> str:
     return ""
 
 
-def dotted(node: cst.BaseExpression) -> str:
-    """``a.b.c`` for a Name/Attribute chain; "" otherwise."""
+def dotted(node: cst.BaseExpression | None) -> str:
+    """``a.b.c`` for a Name/Attribute chain; "" otherwise (None included)."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):

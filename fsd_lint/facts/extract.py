@@ -19,6 +19,7 @@ from libcst.metadata import CodeRange
 from fsd_lint.diagnostics import Span
 from fsd_lint.facts import depth
 from fsd_lint.facts.auth import analyse as analyse_auth
+from fsd_lint.facts.auth_names import dotted
 from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import DEFAULT_OPTIONS, needs_auth_analysis
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
@@ -26,16 +27,6 @@ from fsd_lint.facts.positions import node_positions
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact, ParseFailure
 
 Positions = Mapping[cst.CSTNode, CodeRange]
-
-
-def dotted_name(node: cst.BaseExpression | None) -> str:
-    """``a.b.c`` for a Name/Attribute chain; "" otherwise."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
 
 
 def _span(code_range: CodeRange) -> Span:
@@ -48,7 +39,7 @@ def _between(first: CodeRange, last: CodeRange) -> Span:
 
 
 def _is_type_checking(test: cst.BaseExpression) -> bool:
-    return dotted_name(test).split(".")[-1] == "TYPE_CHECKING"
+    return dotted(test).split(".")[-1] == "TYPE_CHECKING"
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:
@@ -134,7 +125,7 @@ class _StatementWalk:
 
     def plain_import(self, node: cst.Import, type_checking: bool, module_level: bool) -> None:
         for alias in node.names:
-            name = dotted_name(alias.name)
+            name = dotted(alias.name)
             if module_level and not type_checking:
                 bound = alias.asname.name if alias.asname else None
                 self.bound.add(bound.value if isinstance(bound, cst.Name) else name.split(".")[0])
@@ -153,7 +144,7 @@ class _StatementWalk:
         else:
             names = tuple(
                 ImportedName(
-                    dotted_name(alias.name),
+                    dotted(alias.name),
                     alias.asname.name.value
                     if alias.asname and isinstance(alias.asname.name, cst.Name) else None,
                 )
@@ -168,7 +159,7 @@ class _StatementWalk:
                 pieces.append(node.module)
             module_span = _between(self.positions[pieces[0]], self.positions[pieces[-1]])
         self.imports.append(ImportFact(
-            ordinal=len(self.imports), kind="from", module=dotted_name(node.module),
+            ordinal=len(self.imports), kind="from", module=dotted(node.module),
             level=len(node.relative), names=names, type_checking=type_checking,
             span=self.span_of(node), module_span=module_span,
         ))
@@ -197,7 +188,7 @@ class _DynamicImports(cst.CSTVisitor):
         self.walk = walk
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = dotted_name(node.func)
+        callee = dotted(node.func)
         if callee not in ("importlib.import_module", "import_module", "__import__"):
             return
         positional = [arg for arg in node.args if arg.keyword is None]
@@ -222,7 +213,7 @@ class _DynamicImports(cst.CSTVisitor):
             )
             if package_arg is None:
                 return  # a relative name without a package raises TypeError at run time
-            if dotted_name(package_arg.value) != "__package__":
+            if dotted(package_arg.value) != "__package__":
                 package = _string_value(package_arg.value)
                 if package is None:
                     return  # not a literal: cannot be resolved statically

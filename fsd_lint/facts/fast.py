@@ -35,6 +35,7 @@ from fsd_lint.facts import depth
 from fsd_lint.facts.auth_types import AuthFacts, FactOptions
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
+from fsd_lint.facts.fast_auth_names import dotted
 from fsd_lint.facts.fast_auth_source import Source, Unsure
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact
 
@@ -52,16 +53,6 @@ def _declares_other_encoding(source: bytes) -> bool:
         if match:
             return match.group(1).decode("ascii", "replace").lower() not in _UTF8
     return False
-
-
-def dotted_name(node: ast.expr | None) -> str:
-    """``a.b.c`` for a Name/Attribute chain; "" otherwise (as ``extract.dotted_name``)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
 
 
 def _target_names(target: ast.expr) -> set[str]:
@@ -104,7 +95,7 @@ class _Walk:
             self.bound |= _target_names(node.target)
 
     def if_(self, node: ast.If, type_checking: bool, module_level: bool) -> None:
-        test = dotted_name(node.test).split(".")[-1] == "TYPE_CHECKING"
+        test = dotted(node.test).split(".")[-1] == "TYPE_CHECKING"
         self.body(node.body, type_checking or test, module_level)
         self.body(node.orelse, type_checking, module_level)
 
@@ -205,7 +196,7 @@ def _int_value(node: ast.expr) -> int | None:
 def _dynamic_import(call: ast.Call, source: Source, walk: _Walk) -> None:
     """As ``extract._DynamicImports.visit_Call``: ``import_module("a.b")``,
     ``import_module(".b", package=...)``, ``__import__("a.b")`` with literal strings."""
-    callee = dotted_name(call.func)
+    callee = dotted(call.func)
     if callee not in _DYNAMIC:
         return
     # libcst keeps ``*x`` and ``**x`` among the positional arguments, by their value.
@@ -229,7 +220,7 @@ def _dynamic_import(call: ast.Call, source: Source, walk: _Walk) -> None:
         package_arg = keywords.get("package") or (positional[1] if len(positional) > 1 else None)
         if package_arg is None:
             return
-        if dotted_name(package_arg) != "__package__":
+        if dotted(package_arg) != "__package__":
             package = _string_value(package_arg, source)
             if package is None:
                 return
@@ -260,7 +251,7 @@ def fast_facts(source: bytes, text: str, options: FactOptions | None = None) -> 
         walk.body(tree.body, type_checking=False, module_level=True)
         if "import_module" in text or "__import__" in text:
             calls = [(call, in_fstring) for call, in_fstring in _calls(tree)
-                     if dotted_name(call.func) in _DYNAMIC]
+                     if dotted(call.func) in _DYNAMIC]
             if any(in_fstring for _, in_fstring in calls):
                 return None  # positions inside f-strings are not reliable before 3.12
             calls.sort(key=lambda item: (item[0].lineno, item[0].col_offset))

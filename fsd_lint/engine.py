@@ -157,10 +157,15 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                 timing.count("whole run from the cache")
                 return finish(cached)
         facts = gatherer.facts(paths, overrides)
-        reusable = cache is not None and not overrides \
-            and all(path in gatherer.digests for path in paths)
-        if cache is not None and reusable:
-            findings = _findings_with_cache(project, targets, options, facts, cache, gatherer)
+        # This run's key, when every input is known: under it go its findings and its
+        # diagnostics, for the next run.
+        own_key = None
+        if cache is not None and not overrides \
+                and all(path in gatherer.digests for path in paths):
+            own_key = _run_key(cache, settings, targets, options, gatherer.digests)
+        if cache is not None and own_key is not None:
+            findings = _findings_with_cache(project, targets, options, facts, cache, gatherer,
+                                            own_key)
         else:
             with timing.phase("rules"):
                 findings = run_rules(settings, project.model, facts, to_check, targets,
@@ -172,10 +177,8 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                 positions=lambda need: gatherer.positioned(need, overrides),
             )
     if cache is not None:
-        if reusable:
-            cache.add_result(
-                _run_key(cache, settings, targets, options, gatherer.digests), diagnostics
-            )
+        if own_key is not None:
+            cache.add_result(own_key, diagnostics)
         cache.forget_unseen(paths)
         with timing.phase("cache: write"):
             cache.save()
@@ -187,7 +190,7 @@ AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
 
 def _findings_with_cache(project: Prepared, targets: list[Path], options: RunOptions,
                          facts: Mapping[Path, FileFacts], cache: Cache,
-                         gatherer: Gatherer) -> list[Finding]:
+                         gatherer: Gatherer, own_key: str) -> list[Finding]:
     """The rules' findings, reused where they cannot differ: all of them when every changed
     file has the facts its previous content had; else the local rules' findings of the
     unchanged files while the model and the public APIs are unchanged. Stored for next time."""
@@ -207,9 +210,7 @@ def _findings_with_cache(project: Prepared, targets: list[Path], options: RunOpt
             str(path): (gatherer.digests[path], _finding_rows(found))
             for path, found in local.found.items()
         })
-    # Under this run's own content hashes, for the next run.
-    cache.add_findings(_run_key(cache, settings, targets, options, gatherer.digests),
-                       _finding_rows(findings))
+    cache.add_findings(own_key, _finding_rows(findings))
     return findings
 
 

@@ -18,7 +18,7 @@ from fsd_lint import timing
 from fsd_lint.cache import Cache, run_key
 from fsd_lint.diagnostics import FILE_START, Diagnostic, Edit, Fix, Span
 from fsd_lint.extraction import InternalError, Workers, facts_for_source, read_source
-from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportFact, Suppression
 from fsd_lint.files import Discovery, Excluder, discover
 from fsd_lint.gather import Gatherer, open_cache

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from fsd_lint.diagnostics import FILE_START
-from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.fast import fast_facts
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ParseFailure
 
 if TYPE_CHECKING:  # worker processes are imported when first started: warm runs need none

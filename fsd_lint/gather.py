@@ -25,7 +25,7 @@ from fsd_lint.extraction import (
     read_source,
     stat_key,
 )
-from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts
 from fsd_lint.settings import Settings
 

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fsd_lint.extraction import NO_FAST_PATH_ENV, routed_facts
-from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.extract import extract_facts
 from fsd_lint.facts.fast import fast_facts
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts
 from tests.conftest import REPO
 

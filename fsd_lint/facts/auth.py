@@ -39,7 +39,6 @@ from fsd_lint.facts.auth_types import (
     Block,
     Branch,
     CallSite,
-    FactOptions,
     FunctionInfo,
     Loop,
     Node,
@@ -64,6 +63,7 @@ from fsd_lint.facts.auth_words import (
     looks_like_path,
     patterns,
 )
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import ImportFact
 
 Positions = Mapping[cst.CSTNode, CodeRange]

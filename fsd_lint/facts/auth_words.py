@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from fsd_lint.facts.auth_types import FactOptions
+from fsd_lint.facts.options import FactOptions
 
 DEFAULT_OPTIONS = FactOptions()
 

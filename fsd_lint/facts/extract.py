@@ -20,9 +20,9 @@ from fsd_lint.diagnostics import Span
 from fsd_lint.facts import depth
 from fsd_lint.facts.auth import analyse as analyse_auth
 from fsd_lint.facts.auth_names import dotted
-from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.auth_words import DEFAULT_OPTIONS, needs_auth_analysis
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.positions import node_positions
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact, ParseFailure
 

@@ -32,11 +32,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fsd_lint.facts import depth
-from fsd_lint.facts.auth_types import AuthFacts, FactOptions
+from fsd_lint.facts.auth_types import AuthFacts
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.comments import has_skip_file, parse_suppressions
 from fsd_lint.facts.fast_auth_names import dotted
 from fsd_lint.facts.fast_auth_source import Source, Unsure
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact
 
 # PEP 263: a coding declaration on the first or second line.

@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from typing import Literal, cast
 
 from fsd_lint.facts.auth_bindings import Bound, ClassInfo, ModuleNames, is_client_class
-from fsd_lint.facts.auth_types import AuthFacts, FactOptions, FunctionInfo, SchemaClass, TokenWrite
+from fsd_lint.facts.auth_types import AuthFacts, FunctionInfo, SchemaClass, TokenWrite
 from fsd_lint.facts.auth_words import Patterns, looks_like_path, patterns
 from fsd_lint.facts.fast_auth_body import DEFS, LOOP, TRY, WITH, Builder
 from fsd_lint.facts.fast_auth_calls import Scope
 from fsd_lint.facts.fast_auth_names import string_value
 from fsd_lint.facts.fast_auth_schema import schema_kind
 from fsd_lint.facts.fast_auth_source import Source
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import ImportFact
 
 

@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fsd_lint.facts.auth import analyse
-from fsd_lint.facts.auth_types import AuthFacts, FactOptions, RequestInfo, StatusTest
+from fsd_lint.facts.auth_types import AuthFacts, RequestInfo, StatusTest
 from fsd_lint.facts.auth_words import needs_auth_analysis
 from fsd_lint.facts.extract import extract_facts
+from fsd_lint.facts.options import FactOptions
 
 from .harness import BASE
 

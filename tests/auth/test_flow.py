@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from fsd_lint.facts.auth_types import FactOptions
 from fsd_lint.facts.extract import extract_facts
+from fsd_lint.facts.options import FactOptions
 from fsd_lint.rules.auth.flow import (
     FAILURE_ONLY,
     HANDLER,

@@ -10,7 +10,7 @@ Layout (``.fsd_lint_cache/`` in the project directory unless ``--cache-dir``,
         <key>.facts00-15  facts, and facts with positions, by sha256 of the file's bytes (in
                           16 shards: a run that analysed one file rewrites one shard)
         <key>.index       path -> (size, mtime, ctime, inode, sha256); results and
-                          findings of whole runs
+                          findings of whole runs; the last walk of the project's files
 
 ``<key>`` digests everything the facts depend on: this format, the tool (its version and a
 fingerprint of its own source files, so an edited install never reads stale facts), the Python
@@ -23,9 +23,15 @@ size, mtime, ctime and inode are those recorded. It is only recorded when the fi
 changed well before it was read (the "racy timestamp" rule, as in git): 0.1 s before on file
 systems with sub-second timestamps, 2 s on those with whole seconds; a file changed again
 within the same timestamp tick would otherwise keep its old entry. ctime cannot be set back by
-tools, so a later write always shows. A whole run's diagnostics are stored
-under a digest of every input (tool, settings, options, current directory, targets, and the
-content hash of every file): when nothing changed, they are reused as they are. The rules'
+tools, so a later write always shows.
+
+The last walk's file list is kept with its witnesses (``files.Witnesses``: the stat of every
+directory listed and of every ignore or config file read), and reused while they hold; it is
+only kept when they are old enough by the same rule.
+
+A whole run's diagnostics are stored under a digest of every input (tool, settings, options,
+current directory, targets, and the content hash of every file): when nothing changed, they
+are reused as they are. The rules'
 findings (before positions and suppressions) are stored under the same digest: when the only
 files that changed have the very facts their previous contents had (a comment, a docstring or
 a function body edited), the engine looks them up under the previous hashes and runs no rule.
@@ -44,10 +50,10 @@ import dataclasses
 import enum
 import functools
 import hashlib
+import importlib
 import os
 import pickle
 import secrets
-import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -55,6 +61,7 @@ from typing import Any, BinaryIO
 
 from fsd_lint.diagnostics import Diagnostic
 from fsd_lint.facts.types import FileFacts
+from fsd_lint.files import Discovery, Witnesses
 
 FORMAT = 3
 CACHE_DIR_NAME = ".fsd_lint_cache"
@@ -129,7 +136,8 @@ class _Unpickler(pickle.Unpickler):
     """Builds only fsd-lint's fact and diagnostic types (frozen dataclasses and enums)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        owner = sys.modules.get(module) if module in _TYPE_MODULES else None
+        # The auth fact types are imported only when a cache file holds them.
+        owner = importlib.import_module(module) if module in _TYPE_MODULES else None
         found = getattr(owner, name, None)
         if isinstance(found, type) and (dataclasses.is_dataclass(found)
                                          or issubclass(found, enum.Enum)):
@@ -281,6 +289,38 @@ class Cache:
         table[run_key] = rows
         while len(table) > MAX_RESULTS:
             del table[next(iter(table))]
+        self._index_changed = True
+
+    def discovery(self, key: str) -> Discovery | None:
+        """The result of the last walk with the discovery settings ``key`` stands for, if its
+        witnesses still hold (the walk would find the same files); None otherwise."""
+        table = self.index.get("discovery")
+        if not isinstance(table, dict) or table.get("key") != key:
+            return None
+        try:
+            files, nested, walked, stats, exists, seen_at, listings = table["entry"]
+            witnesses = Witnesses(stats, exists, seen_at, listings)
+            if not witnesses.hold():
+                return None
+            return Discovery(tuple(map(Path, files)), tuple(map(Path, nested)),
+                             frozenset(walked), witnesses)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def add_discovery(self, key: str, discovery: Discovery) -> None:
+        """Remember a walk's result if its witnesses can vouch for it next time: none of them
+        changed too recently (the racy-timestamp rule of the file index)."""
+        witnesses = discovery.witnesses
+        if witnesses is None:
+            return
+        settled = all(
+            stat is None or max(stat[1], stat[2]) < witnesses.seen_at - racy_margin(stat[2])
+            for _, stat in witnesses.stats
+        )
+        entry = (tuple(map(str, discovery.python_files)),
+                 tuple(map(str, discovery.nested_projects)), tuple(sorted(discovery.walked)),
+                 witnesses.stats, witnesses.exists, witnesses.seen_at, witnesses.listings)
+        self.index["discovery"] = {"key": key, "entry": entry} if settled else {}
         self._index_changed = True
 
     def local_findings(self, key: str) -> dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]]:

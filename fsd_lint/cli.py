@@ -17,8 +17,8 @@ import click
 
 from fsd_lint import __version__, timing
 from fsd_lint.cache import cache_directory, find_caches, remove_cache
-from fsd_lint.diagnostics import Diagnostic, Severity
-from fsd_lint.engine import ProjectRun, RunOptions, display_path
+from fsd_lint.diagnostics import Diagnostic, Severity, display_path
+from fsd_lint.engine import ProjectRun, RunOptions
 from fsd_lint.extraction import InternalError
 from fsd_lint.model.project import Root
 from fsd_lint.reporters import FORMATS, HUMAN_FORMATS, ReportContext, reporter

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class Severity(str, enum.Enum):
@@ -63,3 +65,11 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Deterministic order for every reporter, whatever order the work finished in."""
     unique = {(d.sort_key(), d.span): d for d in diagnostics}
     return [unique[k] for k in sorted(unique)]
+
+
+def display_path(path: Path) -> str:
+    """Relative to the current directory, forward slashes (absolute if on another drive)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()

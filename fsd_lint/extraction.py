@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from fsd_lint.diagnostics import FILE_START
-from fsd_lint.facts.auth_words import needs_auth_analysis
-from fsd_lint.facts.fast import fast_facts
 from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ParseFailure
 
@@ -87,6 +85,10 @@ def routed_facts(
         return FileFacts(failure=source), "unreadable"
     route: Route = "libcst"
     if not with_positions and fast_path_enabled():
+        # Imported here, as libcst is below: a run whose facts are all cached needs neither.
+        from fsd_lint.facts.auth_words import needs_auth_analysis
+        from fsd_lint.facts.fast import fast_facts
+
         text = source.decode("utf-8", errors="replace")
         facts = fast_facts(source, text, options if auth else None)
         if facts is not None:

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from fsd_lint.diagnostics import Diagnostic, sort_diagnostics
-from fsd_lint.engine import ProjectRun, RunOptions, check_project, display_path
-from fsd_lint.files import Excluder
+from fsd_lint.diagnostics import Diagnostic, display_path, sort_diagnostics
+from fsd_lint.engine import ProjectRun, RunOptions, check_project
 from fsd_lint.settings import Settings, find_config, load_settings
 
 
@@ -60,7 +59,7 @@ def run(paths: Sequence[Path], options: RunOptions, config: Path | None = None,
     while pending:
         settings, targets = pending.pop(0)
         project_run = check_project(settings, targets, options)
-        outcome.warnings.extend(excluded_directories(settings, targets))
+        outcome.warnings.extend(excluded_directories(project_run))
         outcome.runs.append(project_run)
         outcome.diagnostics.extend(project_run.diagnostics)
         for nested in project_run.nested_projects:
@@ -71,13 +70,11 @@ def run(paths: Sequence[Path], options: RunOptions, config: Path | None = None,
     return outcome
 
 
-def excluded_directories(settings: Settings, targets: Sequence[Path]) -> list[str]:
+def excluded_directories(project_run: ProjectRun) -> list[str]:
     """Warnings for directories named on the command line that are excluded, so that nothing
     in them is checked (only files named explicitly escape the excludes)."""
-    excluder = Excluder(settings)
     return [
         f"warning: {display_path(target)} is excluded (by `exclude`, `extend-exclude` or a "
         f".gitignore): nothing in it was checked; name its files to check them"
-        for target in targets
-        if target.is_dir() and excluder.excluded(target, is_dir=True)
+        for target in project_run.excluded_targets
     ]

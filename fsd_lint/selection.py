@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from fsd_lint.diagnostics import Severity
 from fsd_lint.rules.registry import ALIASES, BY_CODE, BY_NAME, RULES
 from fsd_lint.settings import COMMAND_LINE, ConfigError, Settings
+
+if TYPE_CHECKING:  # imported when there are per-file ignores: most runs have none
+    import pathspec
 
 EXACT = 1000
 
@@ -138,6 +140,8 @@ def build_selection(settings: Settings, overrides: Overrides) -> RuleSelection:
                 severity[code] = Severity(level)
 
     per_file = []
+    if settings.per_file_ignores:
+        import pathspec
     for glob, selectors in settings.per_file_ignores:
         ignored: set[str] = set()
         for selector in selectors:

@@ -17,8 +17,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from fsd_lint.checking import run_rules, to_diagnostics
 from fsd_lint.diagnostics import Diagnostic, sort_diagnostics
-from fsd_lint.engine import RunOptions, prepare, run_rules, to_diagnostics
+from fsd_lint.engine import RunOptions, prepare
 from fsd_lint.extraction import Workers, facts_for_source
 from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.settings import Settings

@@ -20,7 +20,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-import pathspec
 
 from fsd_lint.model.project import LAYER_RANKS
 
@@ -283,6 +282,8 @@ def _glob_problem(pattern: str) -> str | None:
     if _unclosed_bracket(body):
         return f"{pattern!r} is not a valid glob: '[' is never closed by ']'"
     try:
+        import pathspec  # only when there are globs to check: most runs have none
+
         spec = pathspec.GitIgnoreSpec.from_lines([body])
     except Exception as error:  # pathspec raises ValueError, re.error, ...
         reason = re.sub(r" at position \d+$", "", str(error))

@@ -407,8 +407,14 @@ def test_find_caches_skips_virtual_environments(tmp_path: Path) -> None:
 
 
 def test_a_run_whose_result_is_cached_imports_neither_libcst_nor_a_rule(tmp_path: Path) -> None:
-    """What keeps a warm run cheap: no parser, no rule module, no worker pool is loaded."""
+    """What keeps a warm run cheap: no parser, no rule module, no worker pool is loaded, nor
+    the glob library (the walk is reused) or the fact and rule types."""
     top = make_project(tmp_path)
+    check(top)  # creates the cache directory, which changes the project directory
+    then = time.time() - 3600
+    for directory in [top, *(path for path in top.rglob("*") if path.is_dir())]:
+        os.utime(directory, (then, then))
+    time.sleep(0.2)
     check(top)
     script = (
         "import sys\n"
@@ -423,8 +429,9 @@ def test_a_run_whose_result_is_cached_imports_neither_libcst_nor_a_rule(tmp_path
     )
     warm = subprocess.run([sys.executable, "-c", script], cwd=top, capture_output=True,
                           text=True, check=False, env={**os.environ, **TIMING})
-    assert counted(CliResult(warm.returncode, warm.stdout, warm.stderr),
-                   "whole run from the cache") == 1, warm.stderr
+    warm_result = CliResult(warm.returncode, warm.stdout, warm.stderr)
+    assert counted(warm_result, "whole run from the cache") == 1, warm.stderr
+    assert counted(warm_result, "discovery from the cache") == 1, warm.stderr
     (listing,) = [line for line in warm.stdout.splitlines() if line.startswith("MODULES ")]
     modules = set(listing.split()[1:])
     assert "fsd_lint.rules.registry" in modules
@@ -432,3 +439,5 @@ def test_a_run_whose_result_is_cached_imports_neither_libcst_nor_a_rule(tmp_path
                 if name == "libcst" or name.startswith(("fsd_lint.rules.imports.",
                                                         "fsd_lint.rules.auth.",
                                                         "concurrent.futures.process"))}
+    assert not modules & {"pathspec", "fsd_lint.checking", "fsd_lint.rules.api",
+                          "fsd_lint.facts.auth_types", "fsd_lint.facts.fast"}

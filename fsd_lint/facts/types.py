@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fsd_lint.diagnostics import Span
-from fsd_lint.facts.auth_types import AuthFacts
+
+if TYPE_CHECKING:  # the auth fact types are imported by what builds or reads them
+    from fsd_lint.facts.auth_types import AuthFacts
 
 ImportKind = Literal["import", "from", "dynamic"]
 

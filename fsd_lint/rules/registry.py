@@ -12,10 +12,12 @@ import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from fsd_lint.diagnostics import Severity
-from fsd_lint.rules.api import FileCheck, ProjectCheck
+
+if TYPE_CHECKING:  # rule modules import the rule API when they are loaded
+    from fsd_lint.rules.api import FileCheck, ProjectCheck
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

@@ -8,7 +8,9 @@ Layout (``.fsd_lint_cache/`` in the project directory unless ``--cache-dir``,
       .gitignore          "*": never committed
       <version>/
         <key>.facts00-15  facts, and facts with positions, by sha256 of the file's bytes (in
-                          16 shards: a run that analysed one file rewrites one shard)
+                          16 shards: a run that analysed one file rewrites one shard); each
+                          pickled on its own, beside a summary of what it holds, and only
+                          unpickled when read
         <key>.index       path -> (size, mtime, ctime, inode, sha256); results and
                           findings of whole runs; the last walk of the project's files
 
@@ -51,6 +53,7 @@ import enum
 import functools
 import hashlib
 import importlib
+import io
 import os
 import pickle
 import secrets
@@ -59,11 +62,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from fsd_lint import timing
 from fsd_lint.diagnostics import Diagnostic
+from fsd_lint.facts.lazy import Summary
 from fsd_lint.facts.types import FileFacts
 from fsd_lint.files import Discovery, Witnesses
 
-FORMAT = 3
+FORMAT = 4
 CACHE_DIR_NAME = ".fsd_lint_cache"
 CACHE_DIR_ENV = "FSD_LINT_CACHE_DIR"
 RACY_NS = 2_000_000_000  # a file changed this recently is read again next time...
@@ -202,6 +207,7 @@ class Cache:
         self._shards: dict[int, dict[str, Any]] = {}
         self._dirty: set[int] = set()
         self._used: set[tuple[str, bytes]] = set()  # (table, digest) read or added this run
+        self._unpickled: dict[tuple[str, bytes], FileFacts] = {}
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -360,18 +366,44 @@ class Cache:
         return any((self.folder / f"{self.key}.facts{number:02d}").exists()
                    for number in range(SHARDS))
 
+    def _entry(self, table: str, digest: bytes) -> tuple[tuple[bool, bool], bytes] | None:
+        """A table's entry: (the summary, the pickled facts); None if absent or malformed."""
+        entry = self._shard(digest)[1][table].get(digest)
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], bytes)
+                and isinstance(entry[0], tuple) and len(entry[0]) == len(Summary._fields)):
+            return None
+        self._used.add((table, digest))
+        return entry
+
     def _get(self, table: str, digest: bytes) -> FileFacts | None:
-        found = self._shard(digest)[1][table].get(digest)
-        if isinstance(found, FileFacts):
-            self._used.add((table, digest))
+        found = self._unpickled.get((table, digest))
+        if found is not None:
             return found
-        return None
+        entry = self._entry(table, digest)
+        if entry is None:
+            return None
+        try:
+            loaded = _Unpickler(io.BytesIO(entry[1])).load()
+        except Exception:  # corrupt: as if absent
+            return None
+        if not isinstance(loaded, FileFacts):
+            return None
+        timing.count(f"{table} read from the cache")
+        self._unpickled[(table, digest)] = loaded
+        return loaded
 
     def _put(self, table: str, digest: bytes, facts: FileFacts) -> None:
         number, shard = self._shard(digest)
-        shard[table][digest] = facts
+        shard[table][digest] = (tuple(Summary.of(facts)),
+                                pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        self._unpickled[(table, digest)] = facts
         self._used.add((table, digest))
         self._dirty.add(number)
+
+    def summary(self, digest: bytes) -> Summary | None:
+        """What the cached facts of ``digest`` hold (None: none cached), without reading them."""
+        entry = self._entry("facts", digest)
+        return Summary(*entry[0]) if entry is not None else None
 
     def facts(self, digest: bytes) -> FileFacts | None:
         return self._get("facts", digest)
@@ -387,7 +419,7 @@ class Cache:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _pruned(self, table: str, entries: dict[bytes, FileFacts]) -> dict[bytes, FileFacts]:
+    def _pruned(self, table: str, entries: dict[bytes, Any]) -> dict[bytes, Any]:
         """This run's entries, then the most recent others: at most about twice as many (the
         branch a developer switches back to keeps most of its facts)."""
         kept = {digest: facts for digest, facts in entries.items()

@@ -14,6 +14,7 @@ from typing import Any
 
 from fsd_lint.diagnostics import FILE_START, Diagnostic, Edit, Fix, Span, display_path
 from fsd_lint.extraction import InternalError, facts_for_source, read_source
+from fsd_lint.facts.lazy import paths_with_auth, paths_with_suppressions
 from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ImportFact, Suppression
 from fsd_lint.model.project import ProjectModel
@@ -84,7 +85,15 @@ def run_rules(settings: Settings, model: ProjectModel, facts: Mapping[Path, File
     rules = [(rule, check) for rule in RULES
              if rule.code in selection.enabled and (check := rule.check_file) is not None]
     findings: list[Finding] = []
+    # A file whose local findings are known is left to the other file rules; when those all
+    # read auth facts, a file without any is not even read.
+    unread = local is not None and all(rule.reads_auth for rule, _ in rules if not rule.local)
+    with_auth = set(paths_with_auth(facts)) if unread else set()
     for path in to_check:
+        known = local.known.get(path) if local is not None else None
+        if unread and known is not None and path not in with_auth:
+            findings.extend(known)
+            continue
         try:
             findings.extend(check_file(path, facts[path], ctx, rules, local))
         except Exception as error:  # a bug in a rule: say which file it was looking at
@@ -234,7 +243,8 @@ def _unused_suppressions(
     """FSD900 for fsd-lint suppressions that suppressed nothing (bare ``# noqa`` is shared
     with other tools and is left alone)."""
     unused: list[Diagnostic] = []
-    for path, file_facts in facts.items():
+    for path in paths_with_suppressions(facts):
+        file_facts = facts[path]
         if file_facts.skip_file or file_facts.failure is not None:
             continue  # nothing was checked, so nothing can be said about its suppressions
         if "FSD900" in selection.ignored_for(path):

@@ -22,6 +22,7 @@ from fsd_lint.files import Discovery, Excluder, discover, excluded_targets
 from fsd_lint.gather import Gatherer, open_cache
 from fsd_lint.model.build import build_model, build_roots, files_in_roots
 from fsd_lint.model.project import ProjectModel, Root
+from fsd_lint.rules.registry import BY_CODE
 from fsd_lint.selection import Overrides, RuleSelection, build_selection
 from fsd_lint.settings import Settings
 
@@ -123,7 +124,7 @@ def prepare(settings: Settings, targets: list[Path], options: RunOptions,
 
 
 def _reads_auth(selection: RuleSelection) -> bool:
-    return any(code.startswith(AUTH_RULE_PREFIXES) for code in selection.enabled)
+    return any(BY_CODE[code].reads_auth for code in selection.enabled)
 
 
 def _discover(settings: Settings, split_nested_projects: bool, cache: Cache | None) -> Discovery:
@@ -186,7 +187,7 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                                      project.selection)
         with timing.phase("diagnostics"):
             diagnostics = checking.to_diagnostics(
-                findings, {path: facts[path] for path in to_check}, project.selection,
+                findings, facts.only(to_check), project.selection,
                 overrides, project.fact_options,
                 positions=lambda need: gatherer.positioned(need, overrides),
             )
@@ -197,9 +198,6 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
         with timing.phase("cache: write"):
             cache.save()
     return finish(diagnostics)
-
-
-AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
 
 
 def _findings_with_cache(project: Prepared, targets: list[Path], options: RunOptions,

@@ -21,13 +21,19 @@ from fsd_lint.extraction import (
     Workers,
     digest_of,
     extract_many,
+    facts_for_source,
     fast_path_enabled,
     read_source,
     stat_key,
 )
+from fsd_lint.facts.lazy import LazyFacts, Summary
 from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts
 from fsd_lint.settings import Settings
+
+
+def _nothing(digest: bytes) -> None:
+    return None
 
 
 def open_cache(settings: Settings, override: Path | None, options: FactOptions,
@@ -64,10 +70,12 @@ class Gatherer:
         self.digests.update(known)
         return known
 
-    def facts(self, paths: Sequence[Path], overrides: Mapping[Path, bytes]
-              ) -> dict[Path, FileFacts]:
-        """Facts for every path (``overrides``: contents not on disk, never cached)."""
+    def facts(self, paths: Sequence[Path], overrides: Mapping[Path, bytes]) -> LazyFacts:
+        """Facts for every path (``overrides``: contents not on disk, never cached); those in
+        the cache are read when first asked for."""
         facts: dict[Path, FileFacts] = {}
+        cached: dict[Path, bytes] = {}  # path -> digest of facts in the cache
+        summaries: dict[Path, Summary] = {}
         tasks: list[tuple[Path, bytes | None]] = []
         cache = self.cache
         on_disk = [path for path in paths if path not in overrides]
@@ -76,22 +84,23 @@ class Gatherer:
             known.update({path: self.digests[path] for path in on_disk if path in self.digests})
             with timing.phase("cache: facts"):
                 for path, digest in known.items():
-                    cached = cache.facts(digest)
-                    if cached is not None:
-                        facts[path] = cached
-            unknown = [path for path in on_disk if path not in facts]
+                    summary = cache.summary(digest)
+                    if summary is not None:
+                        cached[path] = digest
+                        summaries[path] = summary
+            unknown = [path for path in on_disk if path not in cached]
             self.previous = {}
             for path in unknown:
                 recorded = cache.recorded_digest(path)
                 if recorded is not None:
                     self.previous[path] = recorded
             if unknown and cache.has_facts():
-                tasks += self._read_and_look_up(unknown, facts)
+                tasks += self._read_and_look_up(unknown, cached, summaries)
             else:
                 tasks += [(path, None) for path in unknown]
         else:
             tasks += [(path, None) for path in on_disk]
-        timing.count("facts from the cache", len(facts))
+        timing.count("facts from the cache", len(cached))
         tasks += [(path, overrides[path]) for path in paths if path in overrides]
         with timing.phase("scan + parse (workers)"):
             extracted = extract_many(tasks, self.workers, self.options, auth=self.auth)
@@ -99,7 +108,12 @@ class Gatherer:
             facts[item.path] = item.facts
             timing.count(f"facts: {item.route}")
             self._remember(item, overrides)
-        return facts
+        load = cache.facts if cache is not None else _nothing
+        return LazyFacts(facts, cached, summaries, load, self._extract_again)
+
+    def _extract_again(self, path: Path) -> FileFacts:
+        """A file's facts the cache vouched for but could not give back (a damaged entry)."""
+        return facts_for_source(read_source(path), options=self.options, auth=self.auth)
 
     def equivalent_digests(self, facts: Mapping[Path, FileFacts]) -> dict[Path, bytes]:
         """This run's content hashes, except that a changed file whose facts equal those of its
@@ -113,8 +127,8 @@ class Gatherer:
                 digests[path] = previous
         return digests
 
-    def _read_and_look_up(self, paths: list[Path], facts: dict[Path, FileFacts]
-                          ) -> list[tuple[Path, bytes | None]]:
+    def _read_and_look_up(self, paths: list[Path], cached: dict[Path, bytes],
+                          summaries: dict[Path, Summary]) -> list[tuple[Path, bytes | None]]:
         """Read and hash files the index cannot vouch for; a known content is not analysed
         again (a checkout or a ``touch`` changes mtimes, not contents)."""
         assert self.cache is not None
@@ -132,12 +146,13 @@ class Gatherer:
                     tasks.append((path, None))
                     continue
                 digest = digest_of(source)
-                cached = self.cache.facts(digest)
-                if cached is None:
+                summary = self.cache.summary(digest)
+                if summary is None:
                     tasks.append((path, source))
                     self._pending[path] = (status, seen_at)
                     continue
-                facts[path] = cached
+                cached[path] = digest
+                summaries[path] = summary
                 self.digests[path] = digest
                 self.cache.record_stat(path, status, seen_at, digest)
         return tasks

@@ -166,6 +166,32 @@ def test_the_import_rules_findings_of_unchanged_files_are_reused(tmp_path: Path)
     assert edited.stdout == check(top, "--no-cache").stdout
 
 
+def test_a_changed_import_reads_only_the_facts_the_rules_need(tmp_path: Path) -> None:
+    """Of the unchanged files, only those the rules look at are read from the cache: the
+    public APIs the new import resolves through, the files with auth facts and those with
+    suppression comments; their diagnostics are still a cold run's."""
+    top = make_project(tmp_path)
+    write_packages(top, {
+        # an auth finding (FSD301: a token stored by a page) in a file left unchanged
+        "shop/pages/session/__init__.py": "",
+        "shop/pages/session/ui.py": "def keep(store, access_token):\n"
+                                       "    store['access_token'] = access_token\n",
+        # an unused suppression (FSD900) in another
+        "shop/shared/lib/quiet.py": "import os  # noqa: FSD101\n",
+        **{f"shop/shared/lib/plain{number}.py": f"VALUE = {number}\n" for number in range(12)},
+    }, "shop")
+    age_files(top)
+    check(top, "--select", "ALL")
+    view = top / "shop/features/login/ui.py"
+    view.write_text(CLEAN_VIEW + "from shop.pages.home import ui\n", encoding="utf-8")
+    age_files(top)
+    edited = check(top, "--select", "ALL")
+    read = counted(edited, "facts read from the cache")
+    assert 0 < read <= 6, edited.stderr  # the APIs on the way, the auth file, quiet.py
+    assert {"FSD101", "FSD301", "FSD900"} <= {code for code, _, _ in codes(edited)}
+    assert edited.stdout == check(top, "--select", "ALL", "--no-cache").stdout
+
+
 def test_a_new_module_is_a_new_model_nothing_is_reused(tmp_path: Path) -> None:
     top = make_project(tmp_path)
     check(top)
@@ -265,6 +291,34 @@ def test_a_hostile_cache_file_runs_no_code(tmp_path: Path) -> None:
             path.write_bytes(pickle.dumps({"format": 1, "key": "x", "files": _Hostile()}))
     result = check(top)
     assert result.returncode == 1
+    assert not (top / "pwned").exists()
+
+
+@pytest.mark.parametrize("payload", [b"not a pickle", pickle.dumps(["a list"]),
+                                     pickle.dumps(_Hostile())])
+def test_a_damaged_entry_among_good_ones_is_extracted_again(tmp_path: Path,
+                                                            payload: bytes) -> None:
+    """Each file's facts are unpickled only when read: one that will not load is analysed
+    again from the file, whatever the entry holds (hostile pickles included)."""
+    top = make_project(tmp_path)
+    write_packages(top, {
+        "shop/pages/session/__init__.py": "",
+        "shop/pages/session/ui.py": "def keep(store, access_token):\n"
+                                    "    store['access_token'] = access_token\n",
+        "shop/shared/lib/quiet.py": "import os  # noqa: FSD101\n",
+    }, "shop")
+    check(top, "--select", "ALL")
+    for shard in (top / CACHE).rglob("*.facts*"):
+        data = pickle.loads(shard.read_bytes())
+        data["facts"] = {digest: (summary, payload)
+                         for digest, (summary, _) in data["facts"].items()}
+        shard.write_bytes(pickle.dumps(data))
+    view = top / "shop/features/login/ui.py"
+    view.write_text(CLEAN_VIEW + "from shop.pages.home import ui\n", encoding="utf-8")
+    edited = check(top, "--select", "ALL")
+    assert {"FSD301", "FSD900"} <= {code for code, _, _ in codes(edited)}
+    assert edited.stdout == check(top, "--select", "ALL", "--no-cache").stdout
+    assert counted(edited, "facts read from the cache") == 0
     assert not (top / "pwned").exists()
 
 

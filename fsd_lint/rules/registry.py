@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # rule modules import the rule API when they are loaded
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
+AUTH_RULE_PREFIXES = ("FSD3", "FSD4", "FSD5")  # the rules that read auth facts
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -35,6 +38,11 @@ class Rule:
     # exist where (the model) and on the facts of public APIs (``__init__.py`` files): the
     # engine reuses them from the cache while none of those changed.
     local: bool = False
+
+    @property
+    def reads_auth(self) -> bool:
+        """An auth/API rule: it finds nothing in a file without auth facts."""
+        return self.code.startswith(AUTH_RULE_PREFIXES)
 
     @property
     def check_file(self) -> FileCheck | None:

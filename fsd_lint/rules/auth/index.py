@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fsd_lint.facts.auth_types import AuthFacts, CallSite, FunctionInfo, RequestInfo, TokenWrite
 from fsd_lint.facts.auth_words import looks_like_path
+from fsd_lint.facts.lazy import has_auth, paths_with_auth
 from fsd_lint.model.project import Location
 from fsd_lint.resolve import ResolvedImport
 from fsd_lint.rules.api import RuleContext
@@ -60,7 +61,8 @@ class AuthIndex:
 
     def view(self, path: Path) -> _FileView | None:
         if path not in self._views:
-            facts = self.ctx.resolver.facts.get(path)
+            known = self.ctx.resolver.facts
+            facts = known.get(path) if has_auth(known, path) else None
             auth = facts.auth if facts is not None else None
             self._views[path] = None if auth is None else _FileView(
                 auth,
@@ -172,7 +174,7 @@ class AuthIndex:
         """Some call in the project, other than its own, reaches the function."""
         if self._called is None:
             called: set[Target] = set()
-            for path in self.ctx.resolver.facts:
+            for path in paths_with_auth(self.ctx.resolver.facts):
                 view = self.view(path)
                 for info in view.functions.values() if view is not None else ():
                     for site in info.calls:

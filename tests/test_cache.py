@@ -166,20 +166,25 @@ def test_the_import_rules_findings_of_unchanged_files_are_reused(tmp_path: Path)
     assert edited.stdout == check(top, "--no-cache").stdout
 
 
+def add_auth_and_suppression(top: Path) -> Path:
+    """An auth finding (FSD301: a token stored by a page) and an unused suppression (FSD900),
+    each in a file of its own."""
+    write_packages(top, {
+        "shop/pages/session/__init__.py": "",
+        "shop/pages/session/ui.py": "def keep(store, access_token):\n"
+                                    "    store['access_token'] = access_token\n",
+        "shop/shared/lib/quiet.py": "import os  # noqa: FSD101\n",
+    }, "shop")
+    return top
+
+
 def test_a_changed_import_reads_only_the_facts_the_rules_need(tmp_path: Path) -> None:
     """Of the unchanged files, only those the rules look at are read from the cache: the
     public APIs the new import resolves through, the files with auth facts and those with
     suppression comments; their diagnostics are still a cold run's."""
-    top = make_project(tmp_path)
-    write_packages(top, {
-        # an auth finding (FSD301: a token stored by a page) in a file left unchanged
-        "shop/pages/session/__init__.py": "",
-        "shop/pages/session/ui.py": "def keep(store, access_token):\n"
-                                       "    store['access_token'] = access_token\n",
-        # an unused suppression (FSD900) in another
-        "shop/shared/lib/quiet.py": "import os  # noqa: FSD101\n",
-        **{f"shop/shared/lib/plain{number}.py": f"VALUE = {number}\n" for number in range(12)},
-    }, "shop")
+    top = add_auth_and_suppression(make_project(tmp_path))
+    write_packages(top, {f"shop/shared/lib/plain{number}.py": f"VALUE = {number}\n"
+                         for number in range(12)}, "shop")
     age_files(top)
     check(top, "--select", "ALL")
     view = top / "shop/features/login/ui.py"
@@ -300,13 +305,7 @@ def test_a_damaged_entry_among_good_ones_is_extracted_again(tmp_path: Path,
                                                             payload: bytes) -> None:
     """Each file's facts are unpickled only when read: one that will not load is analysed
     again from the file, whatever the entry holds (hostile pickles included)."""
-    top = make_project(tmp_path)
-    write_packages(top, {
-        "shop/pages/session/__init__.py": "",
-        "shop/pages/session/ui.py": "def keep(store, access_token):\n"
-                                    "    store['access_token'] = access_token\n",
-        "shop/shared/lib/quiet.py": "import os  # noqa: FSD101\n",
-    }, "shop")
+    top = add_auth_and_suppression(make_project(tmp_path))
     check(top, "--select", "ALL")
     for shard in (top / CACHE).rglob("*.facts*"):
         data = pickle.loads(shard.read_bytes())

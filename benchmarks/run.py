@@ -7,7 +7,8 @@ In one session, on the same generated trees (``generate.py``), several runs of e
 side (rounds interleave the tools, so that a noisy neighbour hurts them alike): fsd-lint cold
 (no cache), warm (nothing changed) and after one file changed; Tach (``tach check``) with the
 equivalent config (layers, ``depends_on = []`` per slice, interfaces); import-linter with the
-layers contract; and the floors (read every file; ``ast.parse`` every file, one process).
+layers contract; and the floors (read every file; ``ast.parse`` every file, in one
+process and on every core).
 Peers are installed from PyPI into their own virtual environment under ``benchmarks/work/``.
 Also: peak memory (every process of a run, sampled), the findings compared with the planted
 violations and with Tach's on the rules they share, the L/M scaling of a cold run, and the
@@ -192,6 +193,19 @@ FLOOR_READ = ("import pathlib,sys\n"
               "[p.read_bytes() for p in pathlib.Path(sys.argv[1]).rglob('*.py')]\n")
 FLOOR_AST = ("import ast,pathlib,sys\n"
              "for p in pathlib.Path(sys.argv[1]).rglob('*.py'): ast.parse(p.read_bytes())\n")
+# The same on every core, as fsd-lint's workers do: the least any tool that parses each file
+# with CPython can take here (forked workers, files in chunks, nothing sent back).
+FLOOR_AST_PARALLEL = (
+    "import ast,os,pathlib,sys\n"
+    "from concurrent.futures import ProcessPoolExecutor\n"
+    "def parse(paths):\n"
+    "    for p in paths: ast.parse(pathlib.Path(p).read_bytes())\n"
+    "if __name__ == '__main__':\n"
+    "    files = sorted(map(str, pathlib.Path(sys.argv[1]).rglob('*.py')))\n"
+    "    jobs = os.cpu_count() or 1\n"
+    "    chunks = [files[i::jobs * 8] for i in range(jobs * 8)]\n"
+    "    with ProcessPoolExecutor(jobs) as pool: list(pool.map(parse, chunks))\n"
+)
 
 
 def compile_bytecode() -> None:
@@ -266,6 +280,8 @@ def session(top: Path, runs: int) -> list[Measure]:
                 expect=(0,)),
         Measure("floor: `ast.parse` every file (one process)",
                 [sys.executable, "-c", FLOOR_AST, str(src)], top, expect=(0,)),
+        Measure(FLOOR_PARALLEL, [sys.executable, "-c", FLOOR_AST_PARALLEL, str(src)], top,
+                expect=(0,)),
     ]
     for _ in range(runs):
         for measure in measures:
@@ -470,6 +486,7 @@ class Report:
 
 
 COLD, WARM = "fsd-lint cold, all rules", "fsd-lint warm, nothing changed"
+FLOOR_PARALLEL = "floor: `ast.parse` every file (all cores, in worker processes)"
 CHANGED_UI = "fsd-lint warm, one ui file changed (a comment added)"
 CHANGED_API = "fsd-lint warm, one api file changed (a comment added; auth analysis)"
 IMPORT_ADDED = "fsd-lint warm, one ui file changed (an import added: the rules run again)"

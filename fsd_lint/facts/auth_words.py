@@ -62,6 +62,7 @@ LEXING_WORDS = ("tokeniz", "lex", "split", "scan", "findall", "finditer")
 DECLARATION_NAMES = frozenset({"field", "attrib", "ib", "mapped_column", "relationship", "var"})
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names are asked about again and again
 def normal(name: str) -> str:
     """``_accessToken`` -> ``access_token``; ``X-Auth-Token`` -> ``x_auth_token``."""
     return _SEPARATORS.sub("_", _CAMEL.sub("_", name)).strip("_").lower()
@@ -153,15 +154,40 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _STRING = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
 
 
+@functools.lru_cache(maxsize=8)
+def _word_patterns(http_libraries: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Patterns that together match where any of _WORDS or the libraries' top-level names
+    does: one per first letter (``t(?:oken|ypeadapter)``). The regex engine looks for a literal
+    first letter at least as fast as ``in`` looks for a whole word: fewer passes over a text.
+    A library name that holds one of the words (``httpx``) adds nothing."""
+    libraries = (library.split(".")[0].lower() for library in http_libraries)
+    words = [*_WORDS, *(name for name in libraries if not any(word in name for word in _WORDS))]
+    groups: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        groups.setdefault(word[:1], []).append(word)
+    return tuple(_any_of(group) for group in groups.values())
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    """``words`` as a pattern that opens with what they have in common."""
+    if len(words) == 1:
+        return re.compile(re.escape(words[0]))
+    prefix = words[0]
+    for word in words:
+        while not word.startswith(prefix):
+            prefix = prefix[:-1]
+    rests = "|".join(re.escape(word[len(prefix):]) for word in words)
+    return re.compile(f"{re.escape(prefix)}(?:{rests})")
+
+
 def needs_auth_analysis(text: str, options: FactOptions = DEFAULT_OPTIONS) -> bool:
     """Whether ``text`` may hold an auth/API finding; False only when it surely cannot."""
     lower = text.lower()
-    if any(word in lower for word in _WORDS):
+    # One of _WORDS, or the top-level name of an HTTP library.
+    if any(pattern.search(lower) for pattern in _word_patterns(options.http_libraries)):
         return True
     if "api" in lower and _API_WORD.search(lower) and (
             _PATH_LITERAL.search(text) or _URL_NAME.search(text)):
-        return True
-    if any(library.split(".")[0].lower() in lower for library in options.http_libraries):
         return True
     if any(name.split(".")[0] in text for name in options.api_client_names):
         return True

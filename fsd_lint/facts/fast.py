@@ -25,6 +25,7 @@ scanner would be faster still but cannot see syntax errors, which must not pass 
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import re
 import warnings
@@ -42,6 +43,8 @@ from fsd_lint.facts.types import FileFacts, ImportedName, ImportFact
 
 # PEP 263: a coding declaration on the first or second line.
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+# The keyword, not inside a longer word (the literal first: the regex engine searches for it).
+_IMPORT_WORD = re.compile(rb"import(?<![A-Za-z_]import)(?![A-Za-z0-9_])")
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "u8", "utf", "cp65001"})
 _DYNAMIC = ("importlib.import_module", "import_module", "__import__")
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))  # 3.11+
@@ -69,14 +72,46 @@ def _target_names(target: ast.expr) -> set[str]:
     return set()
 
 
+def _import_lines(source: bytes) -> tuple[list[int], list[int]]:
+    r"""For each place the keyword ``import`` may be (not inside a longer word: ``important``),
+    in order: the least and the greatest line number it can have. CPython ends a line at
+    ``\n``, ``\r\n`` or ``\r``: the least counts ``\n`` alone, the greatest ``\r`` too."""
+    starts = [match.start() for match in _IMPORT_WORD.finditer(source)]
+    lows = _line_numbers(source, starts, b"\n")
+    if b"\r" not in source:
+        return lows, lows
+    returns = _line_numbers(source, starts, b"\r")
+    return lows, [low + extra - 1 for low, extra in zip(lows, returns, strict=True)]
+
+
+def _line_numbers(source: bytes, starts: list[int], newline: bytes) -> list[int]:
+    """For each offset of ``starts`` (in order), 1 + the ``newline`` bytes before it."""
+    numbers: list[int] = []
+    number = 1
+    previous = 0
+    for start in starts:
+        number += source.count(newline, previous, start)
+        previous = start
+        numbers.append(number)
+    return numbers
+
+
 class _Walk:
     """Import facts and module-level bindings from statements, in source order. Statements
     are dispatched on their exact type: most are neither imports nor blocks, and are skipped
-    at the cost of one dictionary lookup."""
+    at the cost of one dictionary lookup. Below module level only imports count: bodies of
+    functions and classes whose lines hold no ``import`` (``_import_lines``) are not walked."""
 
-    def __init__(self) -> None:
+    def __init__(self, import_lines: tuple[list[int], list[int]]) -> None:
         self.imports: list[ImportFact] = []
         self.bound: set[str] = set()
+        self.import_lows, self.import_highs = import_lines
+
+    def may_import(self, node: ast.stmt) -> bool:
+        """Whether an ``import`` may be on the lines of ``node``."""
+        index = bisect.bisect_left(self.import_highs, node.lineno)
+        return index < len(self.import_lows) and (
+            node.end_lineno is None or self.import_lows[index] <= node.end_lineno)
 
     def body(self, statements: Sequence[ast.stmt], type_checking: bool,
              module_level: bool) -> None:
@@ -126,7 +161,8 @@ class _Walk:
                    type_checking: bool, module_level: bool) -> None:
         if module_level:
             self.bound.add(node.name)
-        self.body(node.body, type_checking, module_level=False)
+        if self.may_import(node):
+            self.body(node.body, type_checking, module_level=False)
 
     def match(self, node: ast.Match, type_checking: bool, module_level: bool) -> None:
         for case in node.cases:
@@ -245,7 +281,7 @@ def fast_facts(source: bytes, text: str, options: FactOptions | None = None) -> 
             tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
-    walk = _Walk()
+    walk = _Walk(_import_lines(source))
     written = Source(text)
     auth: AuthFacts | None = None
     try:

@@ -183,8 +183,8 @@ def check_project(settings: Settings, targets: list[Path], options: RunOptions) 
                                             own_key)
         else:
             with timing.phase("rules"):
-                findings = checking.run_rules(settings, project.model, facts, to_check, targets,
-                                     project.selection)
+                findings = checking.run_rules(settings, project.model, facts, to_check,
+                                              targets, project.selection)
         with timing.phase("diagnostics"):
             diagnostics = checking.to_diagnostics(
                 findings, facts.only(to_check), project.selection,
@@ -219,8 +219,8 @@ def _findings_with_cache(project: Prepared, targets: list[Path], options: RunOpt
         local = checking.LocalFindings(known)
         timing.count("local findings from the cache", len(local.known))
         with timing.phase("rules"):
-            findings = checking.run_rules(settings, project.model, facts, project.to_check, targets,
-                                 project.selection, local)
+            findings = checking.run_rules(settings, project.model, facts, project.to_check,
+                                          targets, project.selection, local)
         cache.add_local_findings(local_key, {
             str(path): (gatherer.digests[path], checking.finding_rows(found))
             for path, found in local.found.items()

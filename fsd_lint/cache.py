@@ -66,7 +66,7 @@ from fsd_lint import timing
 from fsd_lint.diagnostics import Diagnostic
 from fsd_lint.facts.lazy import Summary
 from fsd_lint.facts.types import FileFacts
-from fsd_lint.files import Discovery, Witnesses
+from fsd_lint.files import Discovery, StatKey, Witnesses, stat_key
 
 FORMAT = 4
 CACHE_DIR_NAME = ".fsd_lint_cache"
@@ -83,7 +83,6 @@ _TYPE_MODULES = ("fsd_lint.facts.types", "fsd_lint.facts.auth_types", "fsd_lint.
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows
 
-StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def cache_directory(project_dir: Path, configured: Path | None, override: Path | None) -> Path:
@@ -131,6 +130,12 @@ def racy_margin(ctime_ns: int) -> int:
     """How long ago a file must have changed for its stat to vouch for its content: ctime
     cannot be set by tools, so whole seconds mean a file system that keeps only those."""
     return FINE_RACY_NS if ctime_ns % 1_000_000_000 else RACY_NS
+
+
+def settled(stat: StatKey, seen_at: int) -> bool:
+    """Whether a stat taken at ``seen_at`` can vouch for its file next time: the file had
+    last changed well before (the racy-timestamp rule)."""
+    return max(stat[1], stat[2]) < seen_at - racy_margin(stat[2])
 
 
 def digest_key(*parts: object) -> str:
@@ -233,8 +238,7 @@ class Cache:
                 status = stat(name)
             except OSError:
                 continue
-            if entry[:4] == (status.st_size, status.st_mtime_ns, status.st_ctime_ns,
-                             status.st_ino):
+            if entry[:4] == stat_key(status):
                 known[path] = entry[4]
         return known
 
@@ -249,7 +253,7 @@ class Cache:
         ``digest``, if its timestamps are old enough to be trusted next time."""
         name = str(path)
         files = self.index["files"]
-        if stat is None or max(stat[1], stat[2]) >= seen_at - racy_margin(stat[2]):
+        if stat is None or not settled(stat, seen_at):
             if files.pop(name, None) is not None:
                 self._index_changed = True
             return
@@ -319,14 +323,12 @@ class Cache:
         witnesses = discovery.witnesses
         if witnesses is None:
             return
-        settled = all(
-            stat is None or max(stat[1], stat[2]) < witnesses.seen_at - racy_margin(stat[2])
-            for _, stat in witnesses.stats
-        )
+        trusted = all(stat is None or settled(stat, witnesses.seen_at)
+                      for _, stat in witnesses.stats)
         entry = (tuple(map(str, discovery.python_files)),
                  tuple(map(str, discovery.nested_projects)), tuple(sorted(discovery.walked)),
                  witnesses.stats, witnesses.exists, witnesses.seen_at, witnesses.listings)
-        self.index["discovery"] = {"key": key, "entry": entry} if settled else {}
+        self.index["discovery"] = {"key": key, "entry": entry} if trusted else {}
         self._index_changed = True
 
     def local_findings(self, key: str) -> dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]]:

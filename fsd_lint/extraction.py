@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from fsd_lint.diagnostics import FILE_START
 from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts, ParseFailure
+from fsd_lint.files import stat_key
 
 if TYPE_CHECKING:  # worker processes are imported when first started: warm runs need none
     import multiprocessing.context
@@ -122,10 +123,6 @@ class Extracted:
 
 def digest_of(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
-
-
-def stat_key(status: os.stat_result) -> tuple[int, int, int, int]:
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def _facts_task(

@@ -29,13 +29,17 @@ StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 Listing = tuple[tuple[str, bool], ...]  # a directory's entries: (name, is a directory), sorted
 
 
+def stat_key(status: os.stat_result) -> StatKey:
+    """What tells a file's content has not changed since (with the racy-timestamp rule)."""
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
 def stat_or_none(path: str) -> StatKey | None:
     """The stat of ``path`` (following symbolic links), None if it has none."""
     try:
-        status = os.stat(path)
+        return stat_key(os.stat(path))
     except (OSError, ValueError):
         return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,8 @@ class _Recorder:
         self.exists: dict[str, bool] = {}
         self.listings: list[tuple[str, str, Listing]] = []
 
-    def stat(self, path: str) -> StatKey | None:
-        found = self.stats[path] = stat_or_none(path)
-        return found
+    def stat(self, path: str) -> None:
+        self.stats[path] = stat_or_none(path)
 
     def looked_for(self, path: str) -> bool:
         found = self.exists[path] = os.path.exists(path)

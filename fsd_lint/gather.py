@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fsd_lint import timing
-from fsd_lint.cache import Cache, StatKey, cache_directory, digest_key, tool_fingerprint
+from fsd_lint.cache import Cache, cache_directory, digest_key, tool_fingerprint
 from fsd_lint.extraction import (
     Extracted,
     Workers,
@@ -24,11 +24,11 @@ from fsd_lint.extraction import (
     facts_for_source,
     fast_path_enabled,
     read_source,
-    stat_key,
 )
 from fsd_lint.facts.lazy import LazyFacts, Summary
 from fsd_lint.facts.options import FactOptions
 from fsd_lint.facts.types import FileFacts
+from fsd_lint.files import StatKey, stat_key
 from fsd_lint.settings import Settings
 
 

@@ -71,6 +71,13 @@ def files_reported(result: CliResult) -> set[str]:
     return {item["path"] for item in result.json()}
 
 
+def rewrite_in_place(path: Path, text: str) -> None:
+    """Overwrite the start of an existing file: its directory's mtime does not change, its
+    own does."""
+    with path.open("r+") as handle:
+        handle.write(text)
+
+
 def sidestep_in(top: Path, relative: str) -> None:
     target = top / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,9 +139,7 @@ def test_an_ignore_file_edited_in_place_is_read_again(project: Path) -> None:
     (project / "shop/features/basket/.gitignore").write_text("# nothing yet\n")
     age_tree(project)
     assert files_reported(warmed(project)) == {"shop/features/basket/extra.py"}
-    # Written in place: the directory's mtime does not change, the ignore file's does.
-    with (project / "shop/features/basket/.gitignore").open("r+") as handle:
-        handle.write("extra.py\n")
+    rewrite_in_place(project / "shop/features/basket/.gitignore", "extra.py\n")
     assert files_reported(check(project)) == set()
 
 
@@ -145,8 +150,7 @@ def test_an_outer_ignore_file_edited_in_place_is_read_again(tmp_path: Path) -> N
     sidestep_in(project, "shop/features/basket/extra.py")
     age_tree(tmp_path)
     assert files_reported(warmed(project)) == {"shop/features/basket/extra.py"}
-    with (tmp_path / ".gitignore").open("r+") as handle:
-        handle.write("extra.py\n")
+    rewrite_in_place(tmp_path / ".gitignore", "extra.py\n")
     assert files_reported(check(project)) == set()
 
 

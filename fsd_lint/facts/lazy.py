@@ -63,11 +63,10 @@ class LazyFacts(Mapping[Path, FileFacts]):
     def only(self, paths: list[Path]) -> LazyFacts:
         """The same facts, for ``paths`` only."""
         wanted = set(paths)
-        subset = LazyFacts({}, {}, {}, self._load, self._extract)
-        subset._facts = {path: f for path, f in self._facts.items() if path in wanted}
-        subset._digests = {path: d for path, d in self._digests.items() if path in wanted}
-        subset._summaries = {path: s for path, s in self._summaries.items() if path in wanted}
-        return subset
+        return LazyFacts({path: f for path, f in self._facts.items() if path in wanted},
+                         {path: d for path, d in self._digests.items() if path in wanted},
+                         {path: s for path, s in self._summaries.items() if path in wanted},
+                         self._load, self._extract)
 
 
 def paths_with_auth(facts: Mapping[Path, FileFacts]) -> list[Path]:

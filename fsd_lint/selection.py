@@ -16,7 +16,7 @@ from fsd_lint.diagnostics import Severity
 from fsd_lint.rules.registry import ALIASES, BY_CODE, BY_NAME, RULES
 from fsd_lint.settings import COMMAND_LINE, ConfigError, Settings
 
-if TYPE_CHECKING:  # imported when there are per-file ignores: most runs have none
+if TYPE_CHECKING:  # imported where per-file ignores are built
     import pathspec
 
 EXACT = 1000
@@ -140,8 +140,6 @@ def build_selection(settings: Settings, overrides: Overrides) -> RuleSelection:
                 severity[code] = Severity(level)
 
     per_file = []
-    if settings.per_file_ignores:
-        import pathspec
     for glob, selectors in settings.per_file_ignores:
         ignored: set[str] = set()
         for selector in selectors:
@@ -150,6 +148,8 @@ def build_selection(settings: Settings, overrides: Overrides) -> RuleSelection:
             except UnknownSelector as error:
                 config_problems.append((f"{section}per-file-ignores.{glob!r}", str(error)))
         negated = glob.startswith("!")
+        import pathspec  # here: most runs have no per-file ignores
+
         spec = pathspec.GitIgnoreSpec.from_lines([glob.removeprefix("!")])
         per_file.append(PerFileIgnore(spec, negated, frozenset(ignored)))
 

@@ -20,7 +20,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-
 from fsd_lint.model.project import LAYER_RANKS
 
 CONFIG_FILE_NAMES = (".fsd-lint.toml", "fsd-lint.toml", "pyproject.toml")
